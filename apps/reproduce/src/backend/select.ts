@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs'
+import { BackendUnavailableError, MissingKernelsError } from '@cl/core'
+import { BACKEND_NAMES, defaultCandidates, type BackendCandidate, type BackendName } from './candidates.js'
+import { missingKernels } from './kernels.js'
+
+/** What happened to one backend during selection. */
+export interface SelectionAttempt {
+  readonly backend: BackendName
+  readonly outcome: 'selected' | 'skipped'
+  /** Why it was skipped, or what was selected (adapter, library). */
+  readonly reason: string
+}
+
+/** The backend in use and the story of how it was chosen. */
+export interface BackendSelection {
+  readonly backend: BackendName
+  readonly detail: string
+  readonly forced: boolean
+  readonly attempts: readonly SelectionAttempt[]
+}
+
+export interface SelectBackendOptions {
+  /** `auto` (default) tries tensorflow, webgpu, wasm, cpu in order; a name forces that backend. */
+  readonly requested?: BackendName | 'auto'
+  /** Kernels the experiment needs (forward and backward); a backend lacking any is skipped or refused. */
+  readonly requiredKernels?: readonly string[]
+  /** Injectable candidate list (tests). */
+  readonly candidates?: readonly BackendCandidate[]
+}
+
+/** True when `name` is a backend name `--backend` accepts. */
+export function isBackendRequest(name: string): name is BackendName | 'auto' {
+  return name === 'auto' || (BACKEND_NAMES as readonly string[]).includes(name)
+}
+
+/**
+ * Choose and activate a tfjs backend. Forced: the named one or a {@link BackendUnavailableError} /
+ * {@link MissingKernelsError} with the one-line reason. Auto: the first usable one, recording why each earlier one
+ * was skipped. Libraries never call this; the application does, once, before any tensor is created.
+ */
+export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
+  const requested = options.requested ?? 'auto'
+  const candidates = options.candidates ?? defaultCandidates()
+  const needed = options.requiredKernels ?? []
+  const forced = requested !== 'auto'
+  const pool = forced ? candidates.filter((c) => c.name === requested) : candidates
+  if (forced && pool.length === 0) {
+    throw new BackendUnavailableError(requested, `unknown backend (choose one of auto, ${BACKEND_NAMES.join(', ')})`)
+  }
+  const attempts: SelectionAttempt[] = []
+  for (const candidate of pool) {
+    const skip = (reason: string) => attempts.push({ backend: candidate.name, outcome: 'skipped', reason })
+    const availability = await candidate.register()
+    if (!availability.ok) {
+      if (forced) throw new BackendUnavailableError(candidate.name, availability.reason)
+      skip(availability.reason)
+      continue
+    }
+    if (availability.emulatedGpu && !forced) {
+      skip(`only a software adapter (${availability.detail}); auto uses hardware GPUs only, force it with --backend webgpu`)
+      continue
+    }
+    const missing = missingKernels(candidate.name, needed)
+    if (missing.length > 0) {
+      if (forced) throw new MissingKernelsError(candidate.name, missing)
+      skip(`lacks kernels this experiment needs: ${missing.join(', ')}`)
+      continue
+    }
+    let activated = false
+    try {
+      activated = await tf.setBackend(candidate.name)
+      if (activated) await tf.ready()
+    } catch (error) {
+      activated = false
+      if (forced) throw new BackendUnavailableError(candidate.name, `initialisation failed: ${String(error)}`, { cause: error })
+    }
+    if (!activated) {
+      // tf.setBackend resolves false (it does not throw) when a backend fails to initialise.
+      if (forced) throw new BackendUnavailableError(candidate.name, 'tf.setBackend returned false (initialisation failed)')
+      skip('tf.setBackend returned false (initialisation failed)')
+      continue
+    }
+    attempts.push({ backend: candidate.name, outcome: 'selected', reason: availability.detail })
+    return { backend: candidate.name, detail: availability.detail, forced, attempts }
+  }
+  const tried = attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')
+  throw new BackendUnavailableError('auto', `no usable backend (${tried})`)
+}
+
+/** Probe every backend without selecting one (for `cl-reproduce backends`). */
+export async function probeBackends(
+  candidates: readonly BackendCandidate[] = defaultCandidates(),
+): Promise<{ backend: BackendName; available: boolean; autoEligible: boolean; detail: string }[]> {
+  const rows = []
+  for (const c of candidates) {
+    const a = await c.register()
+    rows.push(
+      a.ok
+        ? { backend: c.name, available: true, autoEligible: !a.emulatedGpu, detail: a.detail }
+        : { backend: c.name, available: false, autoEligible: false, detail: a.reason },
+    )
+  }
+  return rows
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import * as tf from '@tensorflow/tfjs'
+import { BACKEND_NAMES } from './backend/candidates.js'
+import { probeBackends } from './backend/select.js'
+import { PRESET_NAMES, type Experiment, type PresetName } from './experiments/experiment.js'
+import { EXPERIMENTS } from './experiments/registry.js'
+import { parseOverrides } from './run/overrides.js'
+import { runExperiment, type RunOptions } from './run/runner.js'
+
+export const APP_VERSION = '0.0.0'
+
+/** Where the CLI writes: stdout for results, stderr for progress and errors. Injectable for tests. */
+export interface CliIo {
+  readonly out: (line: string) => void
+  readonly err: (line: string) => void
+}
+
+export interface CliDeps {
+  readonly experiments?: readonly Experiment<any>[]
+  readonly io?: CliIo
+  readonly select?: RunOptions['select']
+  readonly probe?: typeof probeBackends
+}
+
+function parseIntArg(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`)
+    return n
+  }
+}
+
+/** Build the `cl-reproduce` command tree. */
+export function createProgram(deps: CliDeps = {}): Command {
+  const experiments = deps.experiments ?? EXPERIMENTS
+  const io: CliIo = deps.io ?? { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }
+  const program = new Command('cl-reproduce')
+    .description("Reproduce the experiments of 'Content suppresses style: dimensionality collapse in contrastive learning' (Rusak et al., 2022)")
+    .version(APP_VERSION)
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride()
+    .showHelpAfterError('(run cl-reproduce --help for usage)')
+
+  program
+    .command('list')
+    .description('list the experiments, one line each')
+    .action(() => {
+      if (experiments.length === 0) {
+        io.out('no experiments registered yet')
+        return
+      }
+      const width = Math.max(...experiments.map((e) => e.id.length))
+      for (const e of experiments) io.out(`${e.id.padEnd(width)}  ${e.summary} [${e.paperRef}]`)
+    })
+
+  program
+    .command('backends')
+    .description('show which TensorFlow.js backends are available here, and why not')
+    .action(async () => {
+      const rows = await (deps.probe ?? probeBackends)()
+      for (const r of rows) {
+        const status = r.available ? (r.autoEligible ? 'available' : 'available (forced only)') : 'unavailable'
+        io.out(`${r.backend.padEnd(10)} ${status.padEnd(23)} ${r.detail}`)
+      }
+      const auto = rows.find((r) => r.available && r.autoEligible)
+      io.out(`auto would choose: ${auto?.backend ?? 'nothing'}`)
+    })
+
+  program
+    .command('run')
+    .description("run an experiment (or 'all') and write result.json, report.md and figures into a fresh directory")
+    .argument('<experiment>', "experiment id from 'cl-reproduce list', or 'all'")
+    .addOption(new Option('--preset <name>', 'quick: minutes on a laptop CPU; paper: the paper settings (GPU territory)').choices(PRESET_NAMES).default('quick'))
+    .option('--seed <n>', 'first random seed', parseIntArg('--seed', 0), 0)
+    .option('--seeds <k>', 'number of seeds (seed, seed+1, …)', parseIntArg('--seeds', 1), 1)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option('--out <dir>', 'run directory (must not exist or be empty); default runs/<experiment>/<timestamp>-<preset>-seed<seed>')
+    .option('--set <key=value...>', 'override a config value of the preset (validated)', [])
+    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[] }) => {
+      const chosen = id === 'all' ? experiments : experiments.filter((e) => e.id === id)
+      if (chosen.length === 0 && id !== 'all') {
+        const known = experiments.map((e) => e.id).join(', ') || 'none registered yet'
+        throw new CommanderError(2, 'cl.unknownExperiment', `unknown experiment '${id}' (available: ${known}, or 'all')`)
+      }
+      if (chosen.length === 0) {
+        io.out('no experiments registered yet: nothing to run')
+        return
+      }
+      const overrides = parseOverrides(opts.set)
+      for (const experiment of chosen) {
+        const out = opts.out === undefined ? undefined : chosen.length > 1 ? `${opts.out}/${experiment.id}` : opts.out
+        io.err(`== ${experiment.id}: ${experiment.title} (preset ${opts.preset})`)
+        const { dir, result } = await runExperiment(experiment, {
+          preset: opts.preset,
+          seed: opts.seed,
+          seeds: opts.seeds,
+          backend: opts.backend,
+          ...(out !== undefined ? { out } : {}),
+          overrides,
+          log: io.err,
+          ...(deps.select !== undefined ? { select: deps.select } : {}),
+          appVersion: APP_VERSION,
+        })
+        const held = result.claims.filter((c) => c.holds).length
+        io.out(`${experiment.id}: ${held}/${result.claims.length} claims hold -> ${dir}`)
+      }
+    })
+  return program
+}
+
+/** Run the CLI; returns the process exit code. Errors become one line on stderr. */
+export async function main(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
+  const io = deps.io ?? { out: (l: string) => process.stdout.write(`${l}\n`), err: (l: string) => process.stderr.write(`${l}\n`) }
+  tf.env().set('PROD', true)
+  try {
+    await createProgram({ ...deps, io }).parseAsync(argv as string[], { from: 'user' })
+    return 0
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0
+      if (error.code.startsWith('cl.')) io.err(`cl-reproduce: ${error.message}`)
+      return error.exitCode || 1
+    }
+    io.err(`cl-reproduce: ${error instanceof Error ? error.message : String(error)}`)
+    return 1
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1]
+  if (entry === undefined) return false
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isEntryPoint()) {
+  process.exitCode = await main(process.argv.slice(2))
+}

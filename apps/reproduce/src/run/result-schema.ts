@@ -1,0 +1,34 @@
+import { z } from 'zod'
+
+const claimSchema = z.object({
+  id: z.string().min(1),
+  description: z.string().min(1),
+  expected: z.string().min(1),
+  measured: z.string().min(1),
+  holds: z.boolean(),
+})
+
+/** Schema of `result.json`; a result is validated against it before it is written. */
+export const resultSchema = z.object({
+  schemaVersion: z.literal(1),
+  experiment: z.string().min(1),
+  title: z.string().min(1),
+  paperRef: z.string().min(1),
+  preset: z.enum(['quick', 'paper']),
+  seeds: z.array(z.number().int().nonnegative()).min(1),
+  backend: z.object({
+    name: z.string().min(1),
+    detail: z.string(),
+    forced: z.boolean(),
+    attempts: z.array(z.object({ backend: z.string(), outcome: z.enum(['selected', 'skipped']), reason: z.string() })),
+  }),
+  config: z.record(z.string(), z.unknown()),
+  versions: z.object({ node: z.string(), tfjs: z.string(), app: z.string() }),
+  timings: z.object({ startedAt: z.iso.datetime(), finishedAt: z.iso.datetime(), wallSeconds: z.number().nonnegative() }),
+  metrics: z.record(z.string(), z.unknown()),
+  paper: z.record(z.string(), z.unknown()),
+  claims: z.array(claimSchema),
+  figures: z.array(z.object({ name: z.string().min(1), caption: z.string(), file: z.string().min(1) })),
+})
+
+export type RunResult = z.infer<typeof resultSchema>

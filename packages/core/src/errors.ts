@@ -1,0 +1,114 @@
+/**
+ * Typed errors shared by every `@cl/*` package. Match on `code` (or `name`), not only `instanceof`:
+ * two copies of a package (e.g. a bundled and an installed one) produce distinct classes.
+ */
+
+/** Stable machine-readable codes of every error the toolkit throws. */
+export type ClErrorCode =
+  | 'CL_INVALID_CONFIG'
+  | 'CL_SHAPE_MISMATCH'
+  | 'CL_NON_FINITE'
+  | 'CL_BACKEND_UNAVAILABLE'
+  | 'CL_MISSING_KERNELS'
+  | 'CL_TENSOR_LEAK'
+
+/** Base class: every toolkit error has a stable `name` and `code`. */
+export class ClError extends Error {
+  readonly code: ClErrorCode
+  constructor(code: ClErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+    this.name = 'ClError'
+  }
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value)
+  try {
+    const json = JSON.stringify(value)
+    return json.length > 80 ? `${json.slice(0, 77)}...` : json
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+/** A configuration or argument is out of its allowed range; names the field, the allowed range and the value. */
+export class InvalidConfigError extends ClError {
+  readonly field: string
+  readonly allowed: string
+  readonly received: unknown
+  constructor(field: string, allowed: string, received: unknown, options?: { cause?: unknown }) {
+    super('CL_INVALID_CONFIG', `invalid ${field}: expected ${allowed}, received ${show(received)}`, options)
+    this.name = 'InvalidConfigError'
+    this.field = field
+    this.allowed = allowed
+    this.received = received
+  }
+}
+
+/** Two tensors that must pair up (row by row, or column by column) do not. */
+export class ShapeMismatchError extends ClError {
+  readonly field: string
+  readonly expected: readonly (number | null)[]
+  readonly actual: readonly number[]
+  constructor(field: string, expected: readonly (number | null)[], actual: readonly number[]) {
+    const fmt = (s: readonly (number | null)[]) => `[${s.map((d) => (d === null ? '*' : String(d))).join(', ')}]`
+    super('CL_SHAPE_MISMATCH', `${field}: expected shape ${fmt(expected)}, received ${fmt(actual)}`)
+    this.name = 'ShapeMismatchError'
+    this.field = field
+    this.expected = expected
+    this.actual = actual
+  }
+}
+
+/** A tensor or number that must be finite holds NaN or ±Infinity. */
+export class NonFiniteError extends ClError {
+  readonly field: string
+  constructor(field: string, detail = 'contains NaN or Infinity') {
+    super('CL_NON_FINITE', `${field} ${detail}`)
+    this.name = 'NonFiniteError'
+    this.field = field
+  }
+}
+
+/** A TensorFlow.js backend cannot be used here; `reason` says why in one line. */
+export class BackendUnavailableError extends ClError {
+  readonly backend: string
+  readonly reason: string
+  constructor(backend: string, reason: string, options?: { cause?: unknown }) {
+    super('CL_BACKEND_UNAVAILABLE', `backend '${backend}' is unavailable: ${reason}`, options)
+    this.name = 'BackendUnavailableError'
+    this.backend = backend
+    this.reason = reason
+  }
+}
+
+/** A backend lacks kernels a computation needs (e.g. wasm has no Conv2DBackpropFilter). */
+export class MissingKernelsError extends ClError {
+  readonly backend: string
+  readonly kernels: readonly string[]
+  constructor(backend: string, kernels: readonly string[]) {
+    super('CL_MISSING_KERNELS', `backend '${backend}' lacks kernels: ${kernels.join(', ')}`)
+    this.name = 'MissingKernelsError'
+    this.backend = backend
+    this.kernels = kernels
+  }
+}
+
+/** A computation left tensors allocated that it should have disposed. */
+export class TensorLeakError extends ClError {
+  readonly leaked: number
+  constructor(what: string, leaked: number) {
+    super('CL_TENSOR_LEAK', `${what} leaked ${leaked} tensor(s)`)
+    this.name = 'TensorLeakError'
+    this.leaked = leaked
+  }
+}
+
+/** True when `error` is a toolkit error (optionally with the given code), across duplicated module copies. */
+export function isClError(error: unknown, code?: ClErrorCode): error is ClError {
+  if (typeof error !== 'object' || error === null) return false
+  const c = (error as { code?: unknown }).code
+  return typeof c === 'string' && c.startsWith('CL_') && (code === undefined || c === code)
+}
