@@ -8,7 +8,7 @@ import { probeBackends } from './backend/select.js'
 import { PRESET_NAMES, type Experiment, type PresetName } from './experiments/experiment.js'
 import { EXPERIMENTS } from './experiments/registry.js'
 import { parseOverrides } from './run/overrides.js'
-import { runExperiment, type RunOptions } from './run/runner.js'
+import { runExperiments, type RunOptions } from './run/runner.js'
 
 export const APP_VERSION = '0.0.0'
 
@@ -85,28 +85,22 @@ export function createProgram(deps: CliDeps = {}): Command {
         const known = experiments.map((e) => e.id).join(', ') || 'none registered yet'
         throw new CommanderError(2, 'cl.unknownExperiment', `unknown experiment '${id}' (available: ${known}, or 'all')`)
       }
-      if (chosen.length === 0) {
-        io.out('no experiments registered yet: nothing to run')
-        return
-      }
-      const overrides = parseOverrides(opts.set)
-      for (const experiment of chosen) {
-        const out = opts.out === undefined ? undefined : chosen.length > 1 ? `${opts.out}/${experiment.id}` : opts.out
-        io.err(`== ${experiment.id}: ${experiment.title} (preset ${opts.preset})`)
-        const { dir, result } = await runExperiment(experiment, {
-          preset: opts.preset,
-          seed: opts.seed,
-          seeds: opts.seeds,
-          backend: opts.backend,
-          ...(out !== undefined ? { out } : {}),
-          overrides,
-          log: io.err,
-          ...(deps.select !== undefined ? { select: deps.select } : {}),
-          appVersion: APP_VERSION,
-        })
-        const held = result.claims.filter((c) => c.holds).length
-        io.out(`${experiment.id}: ${held}/${result.claims.length} claims hold -> ${dir}`)
-      }
+      await runExperiments(chosen, {
+        preset: opts.preset,
+        seed: opts.seed,
+        seeds: opts.seeds,
+        backend: opts.backend,
+        ...(opts.out !== undefined ? { out: opts.out } : {}),
+        overrides: parseOverrides(opts.set),
+        log: io.err,
+        ...(deps.select !== undefined ? { select: deps.select } : {}),
+        appVersion: APP_VERSION,
+        onFinished: (experiment, { dir, result }) => {
+          const held = result.claims.filter((c) => c.holds).length
+          io.out(`${experiment.id}: ${held}/${result.claims.length} claims hold -> ${dir}`)
+        },
+      })
+      if (chosen.length === 0) io.out('no experiments registered yet: nothing to run')
     })
   return program
 }

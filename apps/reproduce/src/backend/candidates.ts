@@ -1,4 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { probeWebGpu, registerWebGpuBackend } from './webgpu.js'
 
@@ -49,17 +51,59 @@ function firstLine(text: string): string {
   return text.split('\n')[0]?.trim() ?? ''
 }
 
-/** Load a tfjs-node flavour; `load` is injectable for tests. */
+/** Where a tfjs-node flavour lives and whether its native binding was built. */
+export interface TfjsNodeInstall {
+  readonly installed: boolean
+  readonly bindingPath?: string
+}
+
+/** Locate `pkg` and its native `tfjs_binding.node` (under lib/napi-vN) without importing it: importing registers kernels. */
+export function locateTfjsNode(pkg: string, resolve: (id: string) => string = require.resolve): TfjsNodeInstall {
+  let dir: string
+  try {
+    dir = path.dirname(resolve(`${pkg}/package.json`))
+  } catch {
+    return { installed: false }
+  }
+  const lib = path.join(dir, 'lib')
+  const napi = existsSync(lib) ? readdirSync(lib).filter((d) => d.startsWith('napi-v')).sort() : []
+  for (const d of napi.reverse()) {
+    const binding = path.join(lib, d, 'tfjs_binding.node')
+    if (existsSync(binding)) return { installed: true, bindingPath: binding }
+  }
+  return { installed: true }
+}
+
+/**
+ * Try tfjs-node-gpu, then tfjs-node. A package that is absent or lacks its native binding is reported without being
+ * imported; one with a binding is imported (which registers and selects the 'tensorflow' backend).
+ * `locate` and `load` are injectable for tests.
+ */
 export async function registerTensorflow(
-  load: (pkg: string) => unknown = (pkg) => require(pkg),
-  packages: readonly string[] = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
+  options: {
+    packages?: readonly string[]
+    locate?: (pkg: string) => TfjsNodeInstall
+    load?: (pkg: string) => unknown
+  } = {},
 ): Promise<Availability> {
+  const packages = options.packages ?? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']
+  const locate = options.locate ?? ((pkg: string) => locateTfjsNode(pkg))
+  const load = options.load ?? ((pkg: string) => require(pkg))
   const reasons: string[] = []
   for (const pkg of packages) {
+    const install = locate(pkg)
+    if (!install.installed) {
+      reasons.push(`${pkg} is not installed (optional dependency)`)
+      continue
+    }
+    if (install.bindingPath === undefined) {
+      reasons.push(explainTfjsNodeFailure(pkg, new Error(`tfjs_binding.node not found under ${pkg}/lib/napi-v*`)))
+      continue
+    }
     try {
-      load(pkg)
+      quietKernelReRegistration(() => load(pkg))
       if (tf.findBackendFactory('tensorflow') != null) {
-        return { ok: true, detail: `${pkg} (libtensorflow)`, emulatedGpu: false }
+        return { ok: true, detail: `${pkg} (libtensorflow, ${pkg.endsWith('-gpu') ? 'CUDA' : 'CPU'})`, emulatedGpu: false }
       }
       reasons.push(`${pkg} loaded but registered no 'tensorflow' backend`)
     } catch (error) {
@@ -67,6 +111,20 @@ export async function registerTensorflow(
     }
   }
   return { ok: false, reason: reasons.join('; ') }
+}
+
+/** tfjs warns once per kernel when a second tfjs-node flavour re-registers the 'tensorflow' kernels; hide that flood. */
+function quietKernelReRegistration(fn: () => void): void {
+  const warn = console.warn
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && /^The kernel '.*' for backend '.*' is already registered/.test(args[0])) return
+    warn(...args)
+  }
+  try {
+    fn()
+  } finally {
+    console.warn = warn
+  }
 }
 
 async function registerWasm(): Promise<Availability> {

@@ -28,21 +28,41 @@ export function resolveConfig<C>(experiment: Experiment<C>, preset: PresetName, 
   return parseConfig(experiment.configSchema, mergeConfig(base, overrides), 'config') as C
 }
 
+/** One finished run: where it was written and what it measured. */
+export interface FinishedRun {
+  readonly dir: string
+  readonly result: RunResult
+}
+
 /**
- * Run one experiment end to end: validate the config, choose the backend, create a fresh run directory, run, and
- * write figures, report.md and finally result.json (validated). A failed run is marked failed, never complete.
+ * Run experiments end to end: validate every config first, choose the backend once (skipping backends that lack a
+ * kernel any of them needs), then for each create a fresh run directory, run, and write figures, report.md and finally
+ * result.json (validated). A failed run is marked failed, never complete, and stops the sequence.
  */
-export async function runExperiment<C>(experiment: Experiment<C>, options: RunOptions): Promise<{ dir: string; result: RunResult }> {
+export async function runExperiments(
+  experiments: readonly Experiment<any>[],
+  options: RunOptions & { readonly onFinished?: (experiment: Experiment<any>, run: FinishedRun) => void },
+): Promise<FinishedRun[]> {
   if (!Number.isInteger(options.seeds) || options.seeds < 1) throw new InvalidConfigError('--seeds', 'an integer >= 1', options.seeds)
-  const config = resolveConfig(experiment, options.preset, options.overrides)
-  const seeds = Array.from({ length: options.seeds }, (_, i) => options.seed + i)
-  const selection: BackendSelection = await (options.select ?? selectBackend)({
-    requested: options.backend,
-    requiredKernels: experiment.requiredKernels,
-  })
+  const configs = experiments.map((e) => resolveConfig(e, options.preset, options.overrides))
+  const requiredKernels = [...new Set(experiments.flatMap((e) => e.requiredKernels))]
+  const selection = await (options.select ?? selectBackend)({ requested: options.backend, requiredKernels })
   for (const a of selection.attempts) {
     options.log(a.outcome === 'selected' ? `backend: ${a.backend} (${a.reason})` : `backend ${a.backend} skipped: ${a.reason}`)
   }
+  const runs: FinishedRun[] = []
+  for (const [i, experiment] of experiments.entries()) {
+    const out = options.out === undefined ? undefined : experiments.length > 1 ? path.join(options.out, experiment.id) : options.out
+    options.log(`== ${experiment.id}: ${experiment.title} (preset ${options.preset})`)
+    const run = await runOne(experiment, configs[i], selection, { ...options, ...(out !== undefined ? { out } : {}) })
+    options.onFinished?.(experiment, run)
+    runs.push(run)
+  }
+  return runs
+}
+
+async function runOne<C>(experiment: Experiment<C>, config: C, selection: BackendSelection, options: RunOptions): Promise<FinishedRun> {
+  const seeds = Array.from({ length: options.seeds }, (_, i) => options.seed + i)
   const dir = createRunDir({ ...(options.out !== undefined ? { out: options.out } : {}), experiment: experiment.id, preset: options.preset, seed: options.seed })
   options.log(`run directory: ${dir}`)
   const started = new Date()

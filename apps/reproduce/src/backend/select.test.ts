@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isClError } from '@cl/core'
+import { defaultCandidates, explainTfjsNodeFailure, locateTfjsNode, registerTensorflow, type BackendCandidate, type BackendName } from './candidates.js'
+import { missingKernels } from './kernels.js'
+import { selectBackend } from './select.js'
+
+const real = (name: BackendName): BackendCandidate => defaultCandidates().find((c) => c.name === name)!
+const failing = (name: BackendName, reason: string): BackendCandidate => ({ name, register: async () => ({ ok: false, reason }) })
+const softwareGpu: BackendCandidate = { name: 'webgpu', register: async () => ({ ok: true, detail: 'SwiftShader', emulatedGpu: true }) }
+
+describe('selectBackend', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu')
+  })
+  afterAll(async () => {
+    await tf.setBackend('cpu')
+  })
+
+  it('auto tries tensorflow, webgpu, wasm, cpu in order and reports why each earlier one was skipped', async () => {
+    const sel = await selectBackend({
+      candidates: [failing('tensorflow', 'no binding'), failing('webgpu', 'no adapter'), real('wasm'), real('cpu')],
+    })
+    expect(sel.backend).toBe('wasm')
+    expect(tf.getBackend()).toBe('wasm')
+    expect(sel.forced).toBe(false)
+    expect(sel.attempts.map((a) => [a.backend, a.outcome, a.reason])).toEqual([
+      ['tensorflow', 'skipped', 'no binding'],
+      ['webgpu', 'skipped', 'no adapter'],
+      ['wasm', 'selected', expect.stringContaining('WebAssembly')],
+    ])
+  })
+
+  it('auto skips a software WebGPU adapter; forcing webgpu would take it', async () => {
+    const sel = await selectBackend({ candidates: [softwareGpu, real('cpu')] })
+    expect(sel.backend).toBe('cpu')
+    expect(sel.attempts[0]?.reason).toMatch(/software adapter.*force it with --backend webgpu/)
+  })
+
+  it('forced: fails with the backend reason and does not fall back', async () => {
+    const err = await selectBackend({ requested: 'tensorflow', candidates: [failing('tensorflow', 'no binding here'), real('cpu')] }).catch((e) => e)
+    expect(isClError(err, 'CL_BACKEND_UNAVAILABLE')).toBe(true)
+    expect(err.message).toBe("backend 'tensorflow' is unavailable: no binding here")
+  })
+
+  it('forced cpu and wasm work', async () => {
+    expect((await selectBackend({ requested: 'cpu', candidates: [real('wasm'), real('cpu')] })).backend).toBe('cpu')
+    expect(tf.getBackend()).toBe('cpu')
+    expect((await selectBackend({ requested: 'wasm', candidates: [real('wasm'), real('cpu')] })).backend).toBe('wasm')
+    expect(tf.getBackend()).toBe('wasm')
+  })
+
+  it('missing kernels: auto skips wasm for conv training, forced wasm refuses with the kernel list', async () => {
+    const needed = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']
+    const sel = await selectBackend({ requiredKernels: needed, candidates: [real('wasm'), real('cpu')] })
+    expect(sel.backend).toBe('cpu')
+    expect(sel.attempts[0]).toEqual({ backend: 'wasm', outcome: 'skipped', reason: 'lacks kernels this experiment needs: Conv2DBackpropFilter' })
+    const err = await selectBackend({ requested: 'wasm', requiredKernels: needed, candidates: [real('wasm')] }).catch((e) => e)
+    expect(isClError(err, 'CL_MISSING_KERNELS')).toBe(true)
+    expect(err.kernels).toEqual(['Conv2DBackpropFilter'])
+  })
+
+  it('missingKernels reads the real kernel registry', async () => {
+    await real('wasm').register()
+    expect(missingKernels('wasm', ['BatchMatMul', 'Conv2DBackpropFilter', 'UnsortedSegmentSum'])).toEqual(['Conv2DBackpropFilter', 'UnsortedSegmentSum'])
+    expect(missingKernels('cpu', ['BatchMatMul', 'Conv2DBackpropFilter', 'UnsortedSegmentSum'])).toEqual([])
+  })
+
+  it('a backend whose initialisation fails (setBackend resolves false) is skipped in auto, refused when forced', async () => {
+    // Stand in for a tfjs-node whose native library fails at init: a registered factory that throws.
+    tf.registerBackend('tensorflow', () => {
+      throw new Error('init failed')
+    })
+    try {
+      const brokenTf: BackendCandidate = { name: 'tensorflow', register: async () => ({ ok: true, detail: 'x', emulatedGpu: false }) }
+      const sel = await selectBackend({ candidates: [brokenTf, real('cpu')] })
+      expect(sel.backend).toBe('cpu')
+      expect(sel.attempts[0]).toEqual({ backend: 'tensorflow', outcome: 'skipped', reason: 'tf.setBackend returned false (initialisation failed)' })
+      const err = await selectBackend({ requested: 'tensorflow', candidates: [brokenTf] }).catch((e) => e)
+      expect(isClError(err, 'CL_BACKEND_UNAVAILABLE')).toBe(true)
+    } finally {
+      tf.removeBackend('tensorflow')
+    }
+  })
+
+  it('rejects an unknown forced backend name', async () => {
+    const err = await selectBackend({ requested: 'webgl' as BackendName }).catch((e) => e)
+    expect(err.message).toMatch(/unknown backend/)
+  })
+})
+
+describe('the tensorflow (tfjs-node) path, up to the binding', () => {
+  it('here: tfjs-node is installed without libtensorflow, and the reason says how to fix it', async () => {
+    const node = locateTfjsNode('@tensorflow/tfjs-node')
+    expect(node.installed).toBe(true)
+    expect(node.bindingPath).toBeUndefined()
+    const a = await registerTensorflow({ packages: ['@tensorflow/tfjs-node'] })
+    expect(a.ok).toBe(false)
+    if (!a.ok) expect(a.reason).toMatch(/installed without its libtensorflow binding: reinstall with network access, or set TFJS_NODE_CDN_STORAGE/)
+  })
+
+  it('a package that is not installed is reported as such', async () => {
+    const a = await registerTensorflow({ packages: ['@tensorflow/tfjs-node-nonexistent'] })
+    expect(a).toEqual({ ok: false, reason: '@tensorflow/tfjs-node-nonexistent is not installed (optional dependency)' })
+  })
+
+  it('with a binding present, the package is loaded; load errors become one-line reasons', async () => {
+    const loaded: string[] = []
+    const a = await registerTensorflow({
+      packages: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
+      locate: () => ({ installed: true, bindingPath: '/fake/tfjs_binding.node' }),
+      load: (pkg) => {
+        loaded.push(pkg)
+        throw new Error('libcudart.so.11.0: cannot open shared object file')
+      },
+    })
+    expect(loaded).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'])
+    expect(a.ok).toBe(false)
+    if (!a.ok) expect(a.reason).toMatch(/^@tensorflow\/tfjs-node-gpu needs CUDA 11\.2 and cuDNN 8\.1/)
+  })
+
+  it('explains the known failure modes', () => {
+    expect(explainTfjsNodeFailure('p', new Error('util.isNullOrUndefined is not a function'))).toMatch(/Node >= 23/)
+    expect(explainTfjsNodeFailure('p', new Error('boom\nstack'))).toBe('p failed to load: boom')
+  })
+})

@@ -1,0 +1,125 @@
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { main, type CliDeps } from './cli.js'
+import { resultSchema } from './run/result-schema.js'
+import { failingExperiment, toyExperiment } from './run/toy-experiment.test-helper.js'
+
+function cli(args: string[], deps: CliDeps = {}) {
+  const out: string[] = []
+  const err: string[] = []
+  const run = main(args, { experiments: [toyExperiment, failingExperiment], io: { out: (l) => out.push(l), err: (l) => err.push(l) }, ...deps })
+  return run.then((code) => ({ code, out, err }))
+}
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'cl-reproduce-'))
+
+describe('cl-reproduce', () => {
+  it('list prints one line per experiment', async () => {
+    const r = await cli(['list'])
+    expect(r.code).toBe(0)
+    expect(r.out).toEqual([expect.stringMatching(/^toy\s+sums n ones/), expect.stringMatching(/^failing/)])
+  })
+
+  it('list says so when nothing is registered', async () => {
+    const r = await main(['list'], { experiments: [], io: { out: (l) => expect(l).toBe('no experiments registered yet'), err: () => {} } })
+    expect(r).toBe(0)
+  })
+
+  it('backends prints every backend with its availability and the auto choice', async () => {
+    const r = await cli(['backends'], {
+      probe: async () => [
+        { backend: 'tensorflow', available: false, autoEligible: false, detail: 'not built' },
+        { backend: 'webgpu', available: true, autoEligible: false, detail: 'software adapter' },
+        { backend: 'wasm', available: true, autoEligible: true, detail: 'WebAssembly' },
+        { backend: 'cpu', available: true, autoEligible: true, detail: 'JS' },
+      ],
+    })
+    expect(r.code).toBe(0)
+    expect(r.out[0]).toMatch(/^tensorflow\s+unavailable\s+not built$/)
+    expect(r.out[1]).toMatch(/^webgpu\s+available \(forced only\)/)
+    expect(r.out.at(-1)).toBe('auto would choose: wasm')
+  })
+
+  it('run writes result.json (schema-valid), report.md and figures into a fresh directory and marks it complete', async () => {
+    const out = path.join(tmp(), 'run1')
+    const r = await cli(['run', 'toy', '--backend', 'cpu', '--seed', '5', '--seeds', '2', '--out', out])
+    expect(r.err.join('\n')).toMatch(/backend: cpu/)
+    expect(r.code).toBe(0)
+    expect(r.out).toEqual([`toy: 1/1 claims hold -> ${out}`])
+    const result = resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')))
+    expect(result.seeds).toEqual([5, 6])
+    expect(result.backend.name).toBe('cpu')
+    expect(result.metrics).toEqual({ sum: 4 })
+    expect(result.config).toEqual({ n: 4 })
+    expect(JSON.parse(readFileSync(path.join(out, 'status.json'), 'utf8')).state).toBe('complete')
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/✅ holds \| the sum of n ones is n/)
+    expect(existsSync(path.join(out, 'toy.svg'))).toBe(true)
+  })
+
+  it('never overwrites a finished run', async () => {
+    const out = path.join(tmp(), 'run')
+    expect((await cli(['run', 'toy', '--backend', 'cpu', '--out', out])).code).toBe(0)
+    const before = statSync(path.join(out, 'result.json')).mtimeMs
+    const r = await cli(['run', 'toy', '--backend', 'cpu', '--out', out, '--set', 'n=7'])
+    expect(r.code).toBe(1)
+    expect(r.err.at(-1)).toMatch(/already holds a finished run/)
+    expect(statSync(path.join(out, 'result.json')).mtimeMs).toBe(before)
+    expect(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')).metrics.sum).toBe(4)
+  })
+
+  it('run nope fails with one line and creates nothing', async () => {
+    const out = path.join(tmp(), 'nope')
+    const r = await cli(['run', 'nope', '--out', out])
+    expect(r.code).not.toBe(0)
+    expect(r.err).toEqual(["cl-reproduce: unknown experiment 'nope' (available: toy, failing, or 'all')"])
+    expect(existsSync(out)).toBe(false)
+  })
+
+  it('--backend tensorflow without the binding fails with one line and creates no run directory', async () => {
+    const out = path.join(tmp(), 'tf')
+    const r = await cli(['run', 'toy', '--backend', 'tensorflow', '--out', out])
+    expect(r.code).toBe(1)
+    expect(r.err).toHaveLength(1)
+    expect(r.err[0]).toMatch(/^cl-reproduce: backend 'tensorflow' is unavailable: .*without its libtensorflow binding/)
+    expect(existsSync(out)).toBe(false)
+  })
+
+  it('a failing experiment leaves its directory marked failed, never complete', async () => {
+    const out = path.join(tmp(), 'fail')
+    const r = await cli(['run', 'failing', '--backend', 'cpu', '--out', out])
+    expect(r.code).toBe(1)
+    expect(r.err.at(-1)).toBe('cl-reproduce: loss became NaN at step 3')
+    expect(existsSync(path.join(out, 'result.json'))).toBe(false)
+    const status = JSON.parse(readFileSync(path.join(out, 'status.json'), 'utf8'))
+    expect(status).toMatchObject({ state: 'failed', error: 'loss became NaN at step 3' })
+  })
+
+  it('--set overrides are validated against the experiment schema before anything is created', async () => {
+    const out = path.join(tmp(), 'bad')
+    const r = await cli(['run', 'toy', '--backend', 'cpu', '--out', out, '--set', 'n=0'])
+    expect(r.code).toBe(1)
+    expect(r.err.at(-1)).toMatch(/^cl-reproduce: invalid config\.n: expected .*received 0$/)
+    expect(existsSync(out)).toBe(false)
+    const ok = await cli(['run', 'toy', '--backend', 'cpu', '--out', path.join(tmp(), 'ok'), '--set', 'n=9'])
+    expect(ok.code).toBe(0)
+  })
+
+  it('rejects unknown presets and bad seeds through the CLI parser', async () => {
+    expect((await cli(['run', 'toy', '--preset', 'huge'])).code).not.toBe(0)
+    expect((await cli(['run', 'toy', '--seed', '-1'])).code).not.toBe(0)
+  })
+
+  it('run all --backend tensorflow fails even with nothing registered', async () => {
+    const r = await main(['run', 'all', '--backend', 'tensorflow'], { experiments: [], io: { out: () => {}, err: (l) => expect(l).toMatch(/tensorflow' is unavailable/) } })
+    expect(r).toBe(1)
+  })
+
+  it('run all runs every experiment into <out>/<id> and stops at the first failure', async () => {
+    const out = path.join(tmp(), 'all')
+    const r = await cli(['run', 'all', '--backend', 'cpu', '--out', out])
+    expect(r.code).toBe(1)
+    expect(existsSync(path.join(out, 'toy', 'result.json'))).toBe(true)
+    expect(existsSync(path.join(out, 'failing', 'result.json'))).toBe(false)
+  })
+})
