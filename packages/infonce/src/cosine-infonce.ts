@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs'
+import { InvalidConfigError } from '@cl/core'
+import { assertNegatives, selfMask, type Negatives } from './negatives.js'
+import { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity.js'
+import { resolveTemperature, type Temperature } from './temperature.js'
+import { rowsOf, termsFromBlock, type InfoNceProblem, type InfoNceTerms } from './terms.js'
+import { assertFinite, assertMatrix, assertOptionKeys, assertShape, shouldCheckFinite, type FiniteCheck } from './validate.js'
+
+/** Options of {@link cosineInfoNce}. */
+export interface CosineInfoNceOptions {
+  /** Scalar or per-output-dimension temperature (default 1, as cl-ica `SimCLRLoss` and Table 1). */
+  readonly tau?: Temperature
+  /** ℓ2-normalise f, f̃ and the negatives first (default true). `false` = Table 2's "w/o norm" (raw dot products). */
+  readonly normalize?: boolean
+  /** Negative set (default `'batch'`, cl-ica compatible incl. self). */
+  readonly negatives?: Negatives
+  /** Non-finite input check (default `'auto'`: only outside gradient tapes). */
+  readonly checkFinite?: FiniteCheck
+}
+
+export const COSINE_OPTION_KEYS = ['tau', 'normalize', 'negatives', 'checkFinite'] as const
+
+/** Validate the inputs and bind them into a row-blockable problem. Creates tensors: call inside `tf.tidy`. Internal. */
+export function cosineInfoNceProblem(
+  f: tf.Tensor2D,
+  fPositive: tf.Tensor2D,
+  options: CosineInfoNceOptions = {},
+): InfoNceProblem {
+  assertOptionKeys('options', options, COSINE_OPTION_KEYS)
+  assertMatrix('f', f)
+  assertMatrix('fPositive', fPositive)
+  assertShape('fPositive', fPositive, f.shape)
+  const [n, d] = f.shape
+  const normalize = options.normalize ?? true
+  if (typeof normalize !== 'boolean') throw new InvalidConfigError('normalize', 'a boolean', normalize)
+  const negatives = options.negatives ?? 'batch'
+  assertNegatives('negatives', negatives, d)
+  const { weights, check } = resolveTemperature(options.tau ?? 1, d)
+  if (shouldCheckFinite(options.checkFinite)) {
+    const inputs: [string, tf.Tensor][] = [['f', f], ['fPositive', fPositive]]
+    if (negatives instanceof tf.Tensor) inputs.push(['negatives', negatives])
+    assertFinite(inputs, check ? [check] : [])
+  }
+  const a = normalize ? l2Normalize(f) : f
+  const ap = normalize ? l2Normalize(fPositive) : fPositive
+  const candidates = negatives instanceof tf.Tensor ? (normalize ? l2Normalize(negatives) : negatives) : a
+  const excludeSelf = negatives === 'batch-excluding-self'
+  return {
+    rows: n,
+    block(start, end) {
+      const rows = rowsOf(a, start, end)
+      let logits = pairwiseSimilarity(rows, candidates, weights)
+      if (excludeSelf) logits = tf.add(logits, selfMask(start, end, n))
+      const positive = rowwiseSimilarity(rows, rowsOf(ap, start, end), weights)
+      return { logits, positive, positiveInLogits: false }
+    },
+  }
+}
+
+/**
+ * InfoNCE on the hypersphere (eq. 1; cl-ica `SimCLRLoss`, the paper's sphere experiments §4.1):
+ *   L = mean_i [ −s(f_i, f̃_i) + logsumexp( [s(f_i, n_1), …, s(f_i, n_M), s(f_i, f̃_i)] ) ],
+ *   s(a, b) = Σ_k â_k b̂_k / τ_k with â = a/‖a‖ (normalisation first, then τ, so a per-dim τ is not cancelled).
+ * Like cl-ica, negatives are compared with the anchor f_i (eq. 1 writes f(x⁻)ᵀf(x̃); the two coincide in distribution).
+ * Returns `{ total, align, uniform }` (scalars, caller-owned; total = align + uniform, Table 1).
+ */
+export function cosineInfoNce(f: tf.Tensor2D, fPositive: tf.Tensor2D, options: CosineInfoNceOptions = {}): InfoNceTerms {
+  return tf.tidy(() => {
+    const problem = cosineInfoNceProblem(f, fPositive, options)
+    return termsFromBlock(problem.block(0, problem.rows))
+  })
+}

@@ -1,0 +1,24 @@
+export { lpInfoNce, type LpInfoNceOptions } from './lp-infonce.js'
+export { cosineInfoNce, type CosineInfoNceOptions } from './cosine-infonce.js'
+export { ntXent, type NtXentOptions } from './nt-xent.js'
+export { evaluateInfoNce, type EvaluateInfoNceOptions, type ChunkOptions } from './evaluate.js'
+export { type InfoNceTerms, type InfoNceValues } from './terms.js'
+export { type Negatives } from './negatives.js'
+export {
+  prop3TauContent,
+  contentStyleTau,
+  resolveTemperature,
+  type Temperature,
+  type ContentStyleTauOptions,
+  type ResolvedTemperature,
+} from './temperature.js'
+export {
+  createLearnableTemperature,
+  type LearnableTemperature,
+  type LearnableTemperatureOptions,
+} from './learnable-temperature.js'
+export { logSumExp, MASK_VALUE } from './logsumexp.js'
+export { negPairwiseLpDistance, rowwiseLpDistance } from './distance.js'
+export { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity.js'
+export { alignmentLoss, uniformityLoss } from './alignment-uniformity.js'
+export { type FiniteCheck } from './validate.js'

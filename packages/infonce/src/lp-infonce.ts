@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs'
+import { negPairwiseLpDistance, rowwiseLpDistance } from './distance.js'
+import { assertNegatives, selfMask, type Negatives } from './negatives.js'
+import { resolveTemperature, type Temperature } from './temperature.js'
+import { rowsOf, termsFromBlock, type InfoNceProblem, type InfoNceTerms } from './terms.js'
+import {
+  assertFinite,
+  assertMatrix,
+  assertOptionKeys,
+  assertPositive,
+  assertShape,
+  shouldCheckFinite,
+  type FiniteCheck,
+} from './validate.js'
+
+/** Options of {@link lpInfoNce}. */
+export interface LpInfoNceOptions {
+  /** Scalar or per-output-dimension temperature (default 1, as cl-ica and Table 1). */
+  readonly tau?: Temperature
+  /** Exponent of ‖·‖_p^p (default 2: squared Euclidean, the paper's box experiments). Any finite p > 0. */
+  readonly p?: number
+  /** Negative set (default `'batch'`, cl-ica compatible incl. self). */
+  readonly negatives?: Negatives
+  /** Non-finite input check (default `'auto'`: only outside gradient tapes). */
+  readonly checkFinite?: FiniteCheck
+}
+
+export const LP_OPTION_KEYS = ['tau', 'p', 'negatives', 'checkFinite'] as const
+
+/** Validate the inputs and bind them into a row-blockable problem. Creates tensors: call inside `tf.tidy`. Internal. */
+export function lpInfoNceProblem(f: tf.Tensor2D, fPositive: tf.Tensor2D, options: LpInfoNceOptions = {}): InfoNceProblem {
+  assertOptionKeys('options', options, LP_OPTION_KEYS)
+  assertMatrix('f', f)
+  assertMatrix('fPositive', fPositive)
+  assertShape('fPositive', fPositive, f.shape)
+  const [n, d] = f.shape
+  const p = options.p ?? 2
+  assertPositive('p', p)
+  const negatives = options.negatives ?? 'batch'
+  assertNegatives('negatives', negatives, d)
+  const { weights, check } = resolveTemperature(options.tau ?? 1, d)
+  if (shouldCheckFinite(options.checkFinite)) {
+    const inputs: [string, tf.Tensor][] = [['f', f], ['fPositive', fPositive]]
+    if (negatives instanceof tf.Tensor) inputs.push(['negatives', negatives])
+    assertFinite(inputs, check ? [check] : [])
+  }
+  const candidates = negatives instanceof tf.Tensor ? negatives : f
+  const excludeSelf = negatives === 'batch-excluding-self'
+  return {
+    rows: n,
+    block(start, end) {
+      const a = rowsOf(f, start, end)
+      let logits = negPairwiseLpDistance(a, candidates, weights, p)
+      if (excludeSelf) logits = tf.add(logits, selfMask(start, end, n))
+      const positive = tf.neg(rowwiseLpDistance(a, rowsOf(fPositive, start, end), weights, p)) as tf.Tensor1D
+      return { logits, positive, positiveInLogits: false }
+    },
+  }
+}
+
+/**
+ * Lp-InfoNCE on unnormalised representations (Zimmermann et al. 2021, cl-ica `LpSimCLRLoss`; the paper's box
+ * experiments §4.1 and eq. 4 with τ = 1, p = 2):
+ *   L = mean_i [ d(f_i, f̃_i)/τ + logsumexp( −[d(f_i, n_1), …, d(f_i, n_M), d(f_i, f̃_i)]/τ ) ],  d = ‖·‖_p^p.
+ * Per-dimension τ enters inside the distance: d_τ(a, b) = Σ_k |a_k − b_k|^p / τ_k (spec §3.2).
+ * Returns `{ total, align, uniform }` (scalars, caller-owned; total = align + uniform, Table 1).
+ */
+export function lpInfoNce(f: tf.Tensor2D, fPositive: tf.Tensor2D, options: LpInfoNceOptions = {}): InfoNceTerms {
+  return tf.tidy(() => {
+    const problem = lpInfoNceProblem(f, fPositive, options)
+    return termsFromBlock(problem.block(0, problem.rows))
+  })
+}

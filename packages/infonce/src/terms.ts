@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs'
+import { logSumExp } from './logsumexp.js'
+
+/**
+ * Every loss returns its value and Table 1's decomposition L_CL = L_align + L_uniform as scalar tensors owned by the
+ * caller. With per-anchor logits ℓ_i· (positive logit ℓ_i⁺ included in the row):
+ *   align   = mean_i(−ℓ_i⁺)            (distance form: mean d(f_i, f̃_i)/τ; dot form: −mean f_iᵀf̃_i/τ)
+ *   uniform = mean_i logsumexp_j ℓ_ij  (negatives and the positive)
+ *   total   = align + uniform          (= mean cross-entropy with the positive as the label)
+ * This is cl-ica's `[mean loss_pos, mean loss_neg]` (spec §2.6), which reproduces Table 1's columns (§1.3).
+ */
+export type InfoNceTerms = {
+  readonly total: tf.Scalar
+  readonly align: tf.Scalar
+  readonly uniform: tf.Scalar
+}
+
+/** The same decomposition as plain numbers (forward-only evaluation, see `evaluateInfoNce`). */
+export type InfoNceValues = {
+  readonly total: number
+  readonly align: number
+  readonly uniform: number
+  /** Number of anchor rows averaged over (N, or 2N for NT-Xent). */
+  readonly rows: number
+}
+
+/**
+ * The logits of a block of anchor rows [start, end). `logits` holds the negatives (and for NT-Xent also the positive,
+ * `positiveInLogits`), masked entries already set to a large finite negative; `positive` is ℓ_i⁺ per row.
+ */
+export interface LogitBlock {
+  readonly logits: tf.Tensor2D
+  readonly positive: tf.Tensor1D
+  readonly positiveInLogits: boolean
+}
+
+/** A loss instance bound to its inputs: `rows` anchors whose logits can be built block by block. Internal. */
+export interface InfoNceProblem {
+  readonly rows: number
+  block(start: number, end: number): LogitBlock
+}
+
+/** Per-row uniform term logsumexp([negatives, positive]) of a block, [rows]. */
+export function rowUniform(block: LogitBlock): tf.Tensor1D {
+  const lse = logSumExp(block.logits) as tf.Tensor1D
+  if (block.positiveInLogits) return lse
+  // logaddexp(lse_neg, ℓ⁺) as a 2-column logsumexp: exact ties split the gradient ½/½ (unlike max-based forms),
+  // and the [rows, M+1] concatenation of the full logit matrix is avoided.
+  return logSumExp(tf.stack([lse, block.positive], 1)) as tf.Tensor1D
+}
+
+/** Reduce a whole-batch block to the three scalar terms. Call inside `tf.tidy`. */
+export function termsFromBlock(block: LogitBlock): InfoNceTerms {
+  const uniform = tf.mean(rowUniform(block)) as tf.Scalar
+  const align = tf.neg(tf.mean(block.positive)) as tf.Scalar
+  return { total: tf.add(align, uniform) as tf.Scalar, align, uniform }
+}
+
+/** Rows [start, end) of a matrix; the matrix itself when the block is the whole batch (no copy). */
+export function rowsOf(x: tf.Tensor2D, start: number, end: number): tf.Tensor2D {
+  const n = x.shape[0]
+  return start === 0 && end === n ? x : tf.slice(x, [start, 0], [end - start, -1])
+}
