@@ -1,0 +1,43 @@
+export { type Module, type Encoder } from './encoder.js'
+export { ACTIVATIONS, DEFAULT_LEAKY_SLOPE, applyActivation, type Activation } from './activation.js'
+export { pytorchUniformBound, initLinear, type LinearInit } from './init.js'
+export { createDense, type Dense, type DenseOptions } from './dense.js'
+export {
+  OUTPUT_NORMALIZATIONS,
+  SPHERE_RADIUS_NAME,
+  BOX_BOUND_NAME,
+  unitSphere,
+  type OutputNormalization,
+  type OutputNormalizationLayer,
+} from './output-normalization.js'
+export { createMlpEncoder, referenceHiddenWidths, type MlpEncoder, type MlpEncoderOptions } from './mlp-encoder.js'
+export { createLinearEncoder, type LinearEncoder, type LinearEncoderOptions } from './linear-encoder.js'
+export {
+  createStandardization,
+  DEFAULT_STANDARDIZATION_EPSILON,
+  RUNNING_MEAN_NAME,
+  RUNNING_VAR_NAME,
+  type Standardization,
+  type StandardizationOptions,
+} from './standardize.js'
+export {
+  createProjector,
+  withProjector,
+  DEFAULT_PROJECTION_DIM,
+  type ProjectorOptions,
+  type WithProjectorOptions,
+  type ProjectedEncoder,
+  type BeforeAfterProjector,
+} from './projector.js'
+export {
+  serializeVariables,
+  assignVariables,
+  prefixVariables,
+  type SerializedTensor,
+  type SerializedWeights,
+  type WeightsInput,
+  type NamedVariables,
+} from './serialize.js'
+export { ParameterStore } from './parameters.js'
+export { uniqueScope } from './naming.js'
+export { type SeedLike } from './validate.js'

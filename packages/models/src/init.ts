@@ -1,0 +1,38 @@
+import type { Rng } from '@cl/core'
+
+/**
+ * PyTorch `nn.Linear` default initialisation, re-implemented on the seeded plain-TS PRNG of `@cl/core` so that a seed
+ * gives bit-identical weights on every tfjs backend (reference spec §2.5, §9 item 2).
+ *
+ * PyTorch draws the weight with `kaiming_uniform_(a = √5)`, whose bound is gain·√(3/fan_in) with
+ * gain = √(2/(1 + 5)), i.e. exactly 1/√fan_in, and the bias from U(−1/√fan_in, 1/√fan_in). So every weight and every
+ * bias is i.i.d. U(−1/√fan_in, 1/√fan_in): mean 0, standard deviation (1/√fan_in)/√3.
+ */
+export function pytorchUniformBound(fanIn: number): number {
+  return 1 / Math.sqrt(fanIn)
+}
+
+/** Initial values of one linear layer. `kernel` is row-major [inputDim, outputDim] (= Wᵀ, see {@link initLinear}). */
+export interface LinearInit {
+  readonly kernel: Float32Array
+  readonly bias: Float32Array | null
+}
+
+/**
+ * Draw a linear layer's initial values. The weight is drawn in PyTorch's order (W is [out, in], row-major: all inputs
+ * of output 0 first) and stored transposed as the tfjs kernel K = Wᵀ ([in, out]) so that y = x·K + b = x·Wᵀ + b. The
+ * bias (if any) is drawn after the whole weight from the same stream.
+ */
+export function initLinear(rng: Rng, inputDim: number, outputDim: number, useBias: boolean): LinearInit {
+  const bound = pytorchUniformBound(inputDim)
+  const kernel = new Float32Array(inputDim * outputDim)
+  for (let o = 0; o < outputDim; o++) {
+    for (let i = 0; i < inputDim; i++) kernel[i * outputDim + o] = rng.uniformRange(-bound, bound)
+  }
+  let bias: Float32Array | null = null
+  if (useBias) {
+    bias = new Float32Array(outputDim)
+    for (let o = 0; o < outputDim; o++) bias[o] = rng.uniformRange(-bound, bound)
+  }
+  return { kernel, bias }
+}
