@@ -1,0 +1,68 @@
+import cliProgress from 'cli-progress'
+
+/** Receives training progress; `update` is called every step, `stop` once. */
+export interface ProgressReporter {
+  update(step: number, loss: number): void
+  stop(): void
+}
+
+function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?'
+  const s = Math.max(0, Math.round(seconds))
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`
+}
+
+/**
+ * A progress bar (step, loss, steps/s, ETA) on a TTY; periodic log lines (every `intervalSeconds`) otherwise, so CI
+ * logs and redirected output stay readable.
+ */
+export function createProgress(options: {
+  label: string
+  total: number
+  startStep?: number
+  log: (line: string) => void
+  tty?: boolean
+  intervalSeconds?: number
+  now?: () => number
+}): ProgressReporter {
+  const now = options.now ?? (() => performance.now() / 1000)
+  const start = now()
+  const first = options.startStep ?? 0
+  const rate = (step: number) => (step - first) / Math.max(now() - start, 1e-9)
+  const tty = options.tty ?? Boolean(process.stderr.isTTY)
+  if (tty) {
+    const bar = new cliProgress.SingleBar(
+      { format: `${options.label} [{bar}] {value}/{total} loss {loss} | {rate} steps/s | ETA {etaText}`, hideCursor: true, stream: process.stderr, etaBuffer: 50 },
+      cliProgress.Presets.shades_classic,
+    )
+    bar.start(options.total, first, { loss: '-', rate: '-', etaText: '?' })
+    return {
+      update(step, loss) {
+        const r = rate(step)
+        bar.update(step, { loss: loss.toFixed(4), rate: r.toFixed(2), etaText: formatEta((options.total - step) / r) })
+      },
+      stop: () => bar.stop(),
+    }
+  }
+  const interval = options.intervalSeconds ?? 10
+  let lastLog = start
+  let lastStep = first
+  let lastLoss = Number.NaN
+  const line = (step: number, loss: number) => {
+    const r = rate(step)
+    options.log(`${options.label} step ${step}/${options.total} loss ${loss.toFixed(4)} ${r.toFixed(2)} steps/s ETA ${formatEta((options.total - step) / r)}`)
+  }
+  return {
+    update(step, loss) {
+      lastStep = step
+      lastLoss = loss
+      if (now() - lastLog >= interval) {
+        lastLog = now()
+        line(step, loss)
+      }
+    },
+    stop() {
+      if (lastStep > first) line(lastStep, lastLoss)
+    },
+  }
+}
