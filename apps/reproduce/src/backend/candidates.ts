@@ -13,7 +13,7 @@ export type BackendName = (typeof BACKEND_NAMES)[number]
  * software WebGPU adapter (SwiftShader, llvmpipe): `auto` skips it, forcing `--backend webgpu` uses it.
  */
 export type Availability =
-  | { readonly ok: true; readonly detail: string; readonly emulatedGpu: boolean }
+  | { readonly ok: true; readonly detail: string; readonly emulatedGpu: boolean; readonly activate?: () => Promise<void> }
   | { readonly ok: false; readonly reason: string }
 
 /** A backend that can be probed and registered. `register` never throws: failures come back as a reason. */
@@ -141,17 +141,14 @@ async function registerWasm(): Promise<Availability> {
 async function registerWebGpu(): Promise<Availability> {
   const probe = await probeWebGpu()
   if (!probe.ok) return { ok: false, reason: probe.reason }
-  try {
-    await registerWebGpuBackend(probe.adapter.route)
-  } catch (error) {
-    return { ok: false, reason: `WebGPU backend failed to register: ${firstLine(String(error))}` }
-  }
   const a = probe.adapter
   const kind = a.software ? 'software' : 'hardware'
   return {
     ok: true,
     detail: `${kind} adapter via ${a.route}: ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}`,
     emulatedGpu: a.software,
+    // Registering installs a global navigator.gpu: do it only once the backend is really chosen.
+    activate: () => registerWebGpuBackend(a.route),
   }
 }
 

@@ -124,3 +124,27 @@ describe('the tensorflow (tfjs-node) path, up to the binding', () => {
     expect(explainTfjsNodeFailure('p', new Error('boom\nstack'))).toBe('p failed to load: boom')
   })
 })
+
+describe('the webgpu path through selection', () => {
+  it('forced webgpu uses the software adapter here, auto does not; results match cpu', async () => {
+    const webgpu = real('webgpu')
+    const availability = await webgpu.register()
+    if (!availability.ok) {
+      expect(process.env['CL_REQUIRE_WEBGPU'], availability.reason).not.toBe('1')
+      return
+    }
+    const auto = await selectBackend({ candidates: [webgpu, real('cpu')] })
+    expect(auto.backend).toBe(availability.emulatedGpu ? 'cpu' : 'webgpu')
+    const x = [[1, 2, 3], [4, 5, 6]]
+    const expected = tf.tidy(() => tf.logSumExp(tf.matMul(tf.tensor2d(x), tf.tensor2d(x), false, true), 1).arraySync()) as number[]
+    const forced = await selectBackend({ requested: 'webgpu', candidates: [webgpu, real('cpu')] })
+    expect(forced.backend).toBe('webgpu')
+    expect(forced.detail).toMatch(/adapter via/)
+    // WebGPU in Node has no synchronous readback (dataSync needs OffscreenCanvas): read asynchronously.
+    const out = tf.tidy(() => tf.logSumExp(tf.matMul(tf.tensor2d(x), tf.tensor2d(x), false, true), 1))
+    const got = (await out.array()) as number[]
+    out.dispose()
+    got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4))
+    await tf.setBackend('cpu')
+  })
+})

@@ -68,6 +68,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     }
     let activated = false
     try {
+      await availability.activate?.()
       activated = await tf.setBackend(candidate.name)
       if (activated) await tf.ready()
     } catch (error) {

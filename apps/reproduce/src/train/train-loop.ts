@@ -36,9 +36,9 @@ export interface TrainOutcome {
   readonly seconds: number
 }
 
-function serialize(named: readonly { name: string; tensor: tf.Tensor }[]): SerializedTensors {
+async function serialize(named: readonly { name: string; tensor: tf.Tensor }[]): Promise<SerializedTensors> {
   const out: SerializedTensors = {}
-  for (const { name, tensor } of named) out[name] = { shape: tensor.shape, values: Array.from(tensor.dataSync()) }
+  for (const { name, tensor } of named) out[name] = { shape: tensor.shape, values: Array.from(await tensor.data()) }
   return out
 }
 
@@ -68,7 +68,8 @@ export async function train(job: TrainJob, ctx: TrainContext): Promise<TrainOutc
     for (let step = start; step < job.steps; step++) {
       const cost = optimizer.minimize(() => job.loss(step), true, variables)
       if (cost === null) throw new Error('optimizer returned no cost')
-      loss = cost.dataSync()[0]!
+      // Async read: WebGPU in Node has no synchronous readback; on cpu/wasm this resolves at once.
+      loss = (await cost.data())[0]!
       cost.dispose()
       if (!Number.isFinite(loss)) {
         throw new NonFiniteError(`${job.key}: loss at step ${step + 1}`, `is ${loss}; the run stopped (lower the learning rate or check the inputs)`)
@@ -92,8 +93,8 @@ async function snapshot(step: number, variables: readonly tf.Variable[], optimiz
   try {
     return {
       step,
-      weights: serialize(variables.map((v) => ({ name: v.name, tensor: v }))),
-      optimizer: state.map((s) => ({ name: s.name, shape: s.tensor.shape, values: Array.from(s.tensor.dataSync()) })),
+      weights: await serialize(variables.map((v) => ({ name: v.name, tensor: v }))),
+      optimizer: await Promise.all(state.map(async (s) => ({ name: s.name, shape: s.tensor.shape, values: Array.from(await s.tensor.data()) }))),
       lossHistory: [...lossHistory],
     }
   } finally {
