@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs'
+import { createDgp, type Dgp } from '@cl/dgp'
+import { cosineInfoNce, evaluateInfoNce, lpInfoNce, type InfoNceTerms, type Temperature } from '@cl/infonce'
+import { stepSeed } from './stats.js'
+
+/** Which InfoNCE form a space uses (§4.1): Lp distance form on the box, cosine form on the sphere. */
+export type SpaceKind = 'box' | 'sphere'
+
+/** The loss the paper uses for a latent space, on encoder outputs (τ scalar or per output dim). */
+export function spaceLoss(space: SpaceKind, f: tf.Tensor2D, fPositive: tf.Tensor2D, tau: Temperature, normalize = true): InfoNceTerms {
+  return space === 'box' ? lpInfoNce(f, fPositive, { tau, p: 2 }) : cosineInfoNce(f, fPositive, { tau, normalize })
+}
+
+/** L_align, L_uniform, L_CL (Table 1 columns) of an encoder output on a fixed evaluation batch, row-chunked. */
+export async function evaluateLoss(space: SpaceKind, f: tf.Tensor2D, fPositive: tf.Tensor2D, tau: Temperature, normalize = true) {
+  const v = space === 'box'
+    ? await evaluateInfoNce(f, fPositive, { loss: 'lp', tau, p: 2, chunkSize: 512 })
+    : await evaluateInfoNce(f, fPositive, { loss: 'cosine', tau, normalize, chunkSize: 512 })
+  return { align: v.align, uniform: v.uniform, total: v.total }
+}
+
+/** The batch of training step `step` of job `job`: a function of (seed, job, step) only, so resumes see the same data. */
+export function stepBatch(dgp: Dgp, seed: number, job: string, step: number, n: number) {
+  return dgp.reseed(stepSeed(seed, job, step)).sample(n)
+}
+
+/** The synthetic DGPs of §4.1: uniform marginal, δ content, normal (box) or vMF (sphere) style, invertible g. */
+export function paperDgp(options: {
+  space: SpaceKind
+  dims: number
+  contentDims: number
+  sigma: number
+  kappa: number
+  generator: { kind: 'mlp'; layers: number; thresholdDraws: number } | { kind: 'linear'; thresholdDraws: number }
+  seed: number
+}): Dgp {
+  return createDgp({
+    space: options.space,
+    dims: options.dims,
+    contentDims: options.contentDims,
+    conditional: options.space === 'box' ? { kind: 'normal', sigma: options.sigma } : { kind: 'vmf', kappa: options.kappa },
+    generator: { ...options.generator, seed: options.seed },
+    seed: options.seed,
+  })
+}
