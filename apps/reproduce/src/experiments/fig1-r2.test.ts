@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../cli.js'
+import { resolveConfig } from '../run/runner.js'
+import { resultSchema } from '../run/result-schema.js'
+import { fig1R2Box, fig1R2Sphere, summarizeLayerR2, type Fig1R2Config, type LayerR2Run } from './fig1-r2.js'
+
+beforeAll(async () => {
+  await tf.setBackend('cpu')
+})
+
+const tiny = ['evalSamples=200', 'train.steps=10', 'train.batchSize=32', 'encoder.hiddenWidths=[12,12]', 'generator.thresholdDraws=50']
+
+describe('fig1-r2', () => {
+  it('sphere: runs end to end at small scale with one R² row per tap and the two claims', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'cl-r2-')), 'run')
+    const err: string[] = []
+    const code = await main(['run', 'fig1-r2-sphere', '--backend', 'cpu', '--out', out, ...tiny.flatMap((s) => ['--set', s])], { io: { out: () => {}, err: (l) => err.push(l) } })
+    expect(code, err.join('\n')).toBe(0)
+    const result = resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')))
+    expect(result.claims.map((c) => c.id)).toEqual(['sphere-collapse-last-layer', 'sphere-fix-alleviates'])
+    const runs = (result.metrics as { runs: LayerR2Run[] }).runs
+    expect(runs.map((r) => r.variant)).toEqual(['τ_c = τ_s', 'τ_c < τ_s', 'τ_c < τ_s, w/o ℓ2-norm'])
+    // taps: two hidden layers, the output, and the normalised output where the sphere variant normalises
+    expect(runs[0]!.layers.map((l) => l.width)).toEqual([12, 12, 10, 10])
+    expect(runs[2]!.layers.map((l) => l.width)).toEqual([12, 12, 10])
+    for (const l of runs.flatMap((r) => r.layers)) expect(l.style).toBeLessThanOrEqual(1)
+    expect(readFileSync(path.join(out, 'fig1-r2-sphere.svg'), 'utf8')).toMatch(/adjusted R²/)
+  })
+
+  it('validates the config', () => {
+    expect(() => resolveConfig(fig1R2Box, 'quick', { contentDims: 10 })).toThrow(/invalid config\.contentDims/)
+    expect(() => resolveConfig(fig1R2Box, 'quick', { variants: [] })).toThrow(/invalid config\.variants/)
+  })
+
+  it('claims fail when the last layer keeps style or the fix does not help', async () => {
+    const config = fig1R2Box.presets.quick as Fig1R2Config
+    const run = (variant: string, styles: number[]): LayerR2Run => ({
+      variant,
+      seed: 0,
+      finalLoss: 1,
+      lossHistory: [],
+      layers: styles.map((style, i) => ({ name: `l${i}`, width: 4, content: 0.99, style })),
+    })
+    const collapsedFixed = await summarizeLayerR2('box', config, [run('τ_c = τ_s', [0.9, 0.9, 0.3]), run('τ_c < τ_s', [0.9, 0.9, 0.7])])
+    expect(collapsedFixed.claims.map((c) => c.holds)).toEqual([true, true])
+    const neither = await summarizeLayerR2('box', config, [run('τ_c = τ_s', [0.9, 0.9, 0.88]), run('τ_c < τ_s', [0.9, 0.9, 0.9])])
+    expect(neither.claims.map((c) => c.holds)).toEqual([false, false])
+    void fig1R2Sphere
+  })
+})

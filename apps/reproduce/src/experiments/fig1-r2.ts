@@ -1,0 +1,241 @@
+import * as tf from '@tensorflow/tfjs'
+import { z } from 'zod'
+import { contentStyleTau } from '@cl/infonce'
+import { r2ContentStyleDense, readMatrix } from '@cl/metrics'
+import { createMlpEncoder } from '@cl/models'
+import { renderVegaLiteSvg } from '../report/vega-svg.js'
+import { CheckpointStore } from '../train/checkpoint-store.js'
+import { train } from '../train/train-loop.js'
+import type { Claim, Experiment, ExperimentOutput } from './experiment.js'
+import { meanStd, stepSeed } from './stats.js'
+import { paperDgp, spaceLoss, stepBatch, type SpaceKind } from './synthetic.js'
+
+const int = (min: number) => z.number().int().min(min)
+const positive = z.number().positive()
+
+const variantSchema = z.strictObject({
+  /** Legend label, e.g. "τ_c = τ_s". */
+  name: z.string().min(1),
+  /** τ_c for the encoder's first d_c outputs (τ_s for the rest). */
+  tauContent: positive,
+  /** ℓ2-normalise the encoder output (sphere only; the paper's "removing the ℓ2-normalization" sets false). */
+  normalize: z.boolean(),
+})
+
+export const fig1R2ConfigSchema = z
+  .strictObject({
+    dims: int(2),
+    contentDims: int(1),
+    /** Style conditional: normal σ_s (box) or vMF κ (sphere). */
+    sigma: positive,
+    kappa: positive,
+    tauStyle: positive,
+    generator: z.strictObject({ layers: int(1), thresholdDraws: int(1) }),
+    encoder: z.strictObject({ hiddenWidths: z.array(int(1)).min(1) }),
+    train: z.strictObject({ steps: int(1), batchSize: int(2), learningRate: positive }),
+    /** Samples for the layer-wise regressions; half fit, half score (held out). */
+    evalSamples: int(16),
+    variants: z.array(variantSchema).min(2),
+    claims: z.strictObject({
+      /** Collapse in the last layer: output style R² is at least this far below the best hidden layer's. */
+      lastLayerDrop: positive,
+      /** Alleviated: the fix's output style R² exceeds the τ_c = τ_s one by at least this. */
+      improvement: positive,
+    }),
+  })
+  .refine((c) => c.contentDims < c.dims, { message: 'contentDims < dims (style must exist)', path: ['contentDims'] })
+
+export type Fig1R2Config = z.infer<typeof fig1R2ConfigSchema>
+
+/** Adjusted R² of content and style per layer for one trained encoder. */
+export interface LayerR2Run {
+  variant: string
+  seed: number
+  layers: { name: string; width: number; content: number; style: number }[]
+  finalLoss: number
+  lossHistory: [number, number][]
+}
+
+function quickPreset(space: SpaceKind): Fig1R2Config {
+  const variants =
+    space === 'box'
+      ? [
+          { name: 'τ_c = τ_s', tauContent: 1, normalize: false },
+          { name: 'τ_c < τ_s', tauContent: 0.1, normalize: false },
+        ]
+      : [
+          { name: 'τ_c = τ_s', tauContent: 1, normalize: true },
+          { name: 'τ_c < τ_s', tauContent: 0.1, normalize: true },
+          { name: 'τ_c < τ_s, w/o ℓ2-norm', tauContent: 0.1, normalize: false },
+        ]
+  return {
+    dims: 10,
+    contentDims: 2,
+    sigma: 0.05,
+    kappa: 1,
+    tauStyle: 1,
+    generator: { layers: 3, thresholdDraws: 25_000 },
+    encoder: { hiddenWidths: [40, 100, 100, 100, 100, 40] },
+    train: { steps: 1500, batchSize: 256, learningRate: 1e-3 },
+    evalSamples: 4096,
+    variants,
+    claims: { lastLayerDrop: 0.1, improvement: 0.05 },
+  }
+}
+
+function paperPreset(space: SpaceKind): Fig1R2Config {
+  const q = quickPreset(space)
+  return { ...q, encoder: { hiddenWidths: [100, 500, 500, 500, 500, 100] }, train: { steps: 300_000, batchSize: 6144, learningRate: 1e-4 }, evalSamples: 10_000 }
+}
+
+/** Fig. 1 middle (box) / right (sphere): layer-wise adjusted R² of content and style through the encoder. */
+function makeFig1R2(space: SpaceKind): Experiment<Fig1R2Config> {
+  const id = `fig1-r2-${space}`
+  return {
+    id,
+    title: `Fig. 1 (${space === 'box' ? 'middle' : 'right'}): layer-wise adjusted R² of content and style, ${space === 'box' ? 'hyperbox' : 'hypersphere'}`,
+    paperRef: `§4.1 "Nonlinear DGP", Fig. 1 ${space === 'box' ? 'middle' : 'right'}`,
+    summary: `nonlinear DGP + 7-layer MLP on the ${space}: style collapses in the last layer; ${space === 'box' ? 'τ_c < τ_s' : 'τ_c < τ_s without ℓ2-norm'} alleviates it`,
+    requiredKernels: ['BatchMatMul', 'LeakyRelu', 'Max', 'Exp', 'Log'],
+    configSchema: fig1R2ConfigSchema,
+    presets: { quick: quickPreset(space), paper: paperPreset(space) },
+    async run({ config, seeds, runDir, log }) {
+      const store = new CheckpointStore(runDir)
+      const runs: LayerR2Run[] = []
+      for (const seed of seeds) {
+        for (const [vi, variant] of config.variants.entries()) {
+          const key = `${space}-v${vi}-seed${seed}`
+          const done = store.loadResult<LayerR2Run>(key)
+          if (done !== undefined) {
+            runs.push(done)
+            continue
+          }
+          const r = await trainAndProbe(space, key, variant, seed, config, store, log)
+          store.saveResult(key, r)
+          runs.push(r)
+        }
+      }
+      return summarizeLayerR2(space, config, runs)
+    },
+  }
+}
+
+export const fig1R2Box = makeFig1R2('box')
+export const fig1R2Sphere = makeFig1R2('sphere')
+
+async function trainAndProbe(
+  space: SpaceKind,
+  key: string,
+  variant: Fig1R2Config['variants'][number],
+  seed: number,
+  config: Fig1R2Config,
+  store: CheckpointStore,
+  log: (l: string) => void,
+): Promise<LayerR2Run> {
+  const dgp = paperDgp({ space, dims: config.dims, contentDims: config.contentDims, sigma: config.sigma, kappa: config.kappa, generator: { kind: 'mlp', ...config.generator }, seed })
+  const tau = contentStyleTau({ dims: config.dims, contentDims: config.contentDims, tauContent: variant.tauContent, tauStyle: config.tauStyle })
+  const normalizeOutput = space === 'sphere' && variant.normalize
+  const f = createMlpEncoder({ inputDim: config.dims, hiddenWidths: config.encoder.hiddenWidths, outputNormalization: normalizeOutput ? 'fixedSphere' : 'none', seed, name: `${key}-f` })
+  try {
+    const outcome = await train(
+      {
+        key,
+        steps: config.train.steps,
+        learningRate: config.train.learningRate,
+        variables: f.trainableVariables,
+        loss: (step) => {
+          const b = stepBatch(dgp, seed, key, step, config.train.batchSize)
+          // Box: Lp-InfoNCE. Sphere: cosine form; w/o norm the dot products of raw outputs enter (Table 2 "w/o norm").
+          return spaceLoss(space, f.apply(b.x), f.apply(b.xPositive), tau, false).total
+        },
+      },
+      { log, store, label: `${key} (${variant.name})` },
+    )
+    const probe = dgp.reseed(stepSeed(seed, 'probe', 0)).sample(config.evalSamples)
+    const taps = f.applyWithTaps(probe.x)
+    const latents = await readMatrix(probe.z, 'z')
+    const meta = dgp.metadata
+    const layers = []
+    for (const [i, tap] of taps.entries()) {
+      const rep = await readMatrix(tap, f.tapNames[i])
+      const r = r2ContentStyleDense(rep, latents, { contentIndices: meta.contentIndices, styleIndices: meta.styleIndices, adjusted: true, testFraction: 0.5, seed })
+      layers.push({ name: f.tapNames[i]!, width: f.tapWidths[i]!, content: r.content, style: r.style })
+    }
+    tf.dispose([...taps, ...(Object.values(probe) as tf.Tensor[])])
+    log(`${key}: adjusted R² (content/style) per layer: ${layers.map((l) => `${l.content.toFixed(2)}/${l.style.toFixed(2)}`).join('  ')}`)
+    return { variant: variant.name, seed, layers, finalLoss: outcome.finalLoss, lossHistory: outcome.lossHistory }
+  } finally {
+    f.dispose()
+  }
+}
+
+/** Claims, report and the figure from per-variant layer R². Exported for claim tests on constructed inputs. */
+export async function summarizeLayerR2(space: SpaceKind, config: Fig1R2Config, runs: readonly LayerR2Run[]): Promise<ExperimentOutput> {
+  const byVariant = (name: string) => runs.filter((r) => r.variant === name)
+  const avgLayers = (name: string) => {
+    const rs = byVariant(name)
+    return rs[0]!.layers.map((l, i) => ({
+      name: l.name,
+      width: l.width,
+      content: meanStd(rs.map((r) => r.layers[i]!.content)).mean,
+      style: meanStd(rs.map((r) => r.layers[i]!.style)).mean,
+    }))
+  }
+  const base = config.variants[0]!
+  const baseLayers = avgLayers(base.name)
+  const hiddenStyle = Math.max(...baseLayers.slice(0, -1).map((l) => l.style))
+  const outStyle = baseLayers.at(-1)!.style
+  const claims: Claim[] = [
+    {
+      id: `${space}-collapse-last-layer`,
+      description: `${space}, ${base.name}: style information drops in the last layer (present in the hidden layers)`,
+      expected: `output style R² ≤ best hidden-layer style R² − ${config.claims.lastLayerDrop}`,
+      measured: `output ${outStyle.toFixed(3)}, best hidden ${hiddenStyle.toFixed(3)}`,
+      holds: outStyle <= hiddenStyle - config.claims.lastLayerDrop,
+    },
+  ]
+  const fix = config.variants.at(-1)!
+  const fixOut = avgLayers(fix.name).at(-1)!.style
+  claims.push({
+    id: `${space}-fix-alleviates`,
+    description: `${space}, ${fix.name}: the last-layer style collapse is alleviated`,
+    expected: `output style R² ≥ ${base.name} output style R² + ${config.claims.improvement} (${(outStyle + config.claims.improvement).toFixed(3)})`,
+    measured: fixOut.toFixed(3),
+    holds: fixOut >= outStyle + config.claims.improvement,
+  })
+  const header = ['| variant | ' + baseLayers.map((l) => `${l.name} (${l.width})`).join(' | ') + ' |', '|---|' + baseLayers.map(() => '---').join('|') + '|']
+  const rows = config.variants.map((v) => `| ${v.name} | ${avgLayers(v.name).map((l) => `${l.content.toFixed(2)} / ${l.style.toFixed(2)}`).join(' | ')} |`)
+  const svg = await renderVegaLiteSvg({
+    title: { text: `Fig. 1 ${space === 'box' ? 'middle (hyperbox)' : 'right (hypersphere)'}: adjusted R² through the encoder`, anchor: 'start' },
+    width: 380,
+    height: 240,
+    data: {
+      values: runs.flatMap((r) =>
+        r.layers.flatMap((l, i) => [
+          { layer: i + 1, name: l.name, variant: r.variant, latent: 'style', r2: l.style, seed: r.seed },
+          { layer: i + 1, name: l.name, variant: r.variant, latent: 'content', r2: l.content, seed: r.seed },
+        ]),
+      ),
+    },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'layer', type: 'ordinal', title: 'layer of f', axis: { labelAngle: 0 } },
+      y: { aggregate: 'mean', field: 'r2', type: 'quantitative', title: 'adjusted R²', scale: { domain: [0, 1], clamp: true } },
+      color: { field: 'variant', type: 'nominal', title: null, sort: config.variants.map((v) => v.name) },
+      strokeDash: { field: 'latent', type: 'nominal', title: null, sort: ['style', 'content'] },
+      detail: { field: 'latent' },
+    },
+  } as never)
+  return {
+    metrics: { runs, meanLayers: Object.fromEntries(config.variants.map((v) => [v.name, avgLayers(v.name)])) },
+    paper: { claim: `Fig. 1 ${space === 'box' ? 'middle' : 'right'}: collapse only in the last layer when τ_c = τ_s; ${space === 'box' ? 'τ_c < τ_s alleviates it' : 'τ_c < τ_s and removing the ℓ2-normalisation alleviate it'} (qualitative)` },
+    claims,
+    figures: [{ name: `fig1-r2-${space}`, caption: `Adjusted R² (held-out half) of style (solid) and content (dashed) latents from every layer of f, ${space}`, svg }],
+    reportMarkdown: [
+      `d = ${config.dims}, d_c = ${config.contentDims}, encoder widths ${config.encoder.hiddenWidths.join('-')}-${config.dims}, ${config.train.steps} Adam steps (lr ${config.train.learningRate}, batch ${config.train.batchSize}); adjusted R² (p = layer width) on a held-out half of ${config.evalSamples} samples. Cells: content / style.`,
+      '',
+      ...header,
+      ...rows,
+    ].join('\n'),
+  }
+}
