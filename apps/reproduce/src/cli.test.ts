@@ -4,7 +4,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main, type CliDeps } from './cli.js'
 import { resultSchema } from './run/result-schema.js'
-import { failingExperiment, toyExperiment } from './run/toy-experiment.test-helper.js'
+import { failingExperiment, resumable, toyExperiment } from './run/toy-experiment.test-helper.js'
 
 function cli(args: string[], deps: CliDeps = {}) {
   const out: string[] = []
@@ -121,5 +121,33 @@ describe('cl-reproduce', () => {
     expect(r.code).toBe(1)
     expect(existsSync(path.join(out, 'toy', 'result.json'))).toBe(true)
     expect(existsSync(path.join(out, 'failing', 'result.json'))).toBe(false)
+  })
+
+  it('--resume continues a failed run with its recorded config, skipping finished stages, and marks it complete', async () => {
+    const out = path.join(tmp(), 'resume')
+    const deps = { experiments: [resumable] }
+    const first = await cli(['run', 'resumable', '--backend', 'cpu', '--out', out, '--set', 'n=5'], deps)
+    expect(first.code).toBe(1)
+    expect(JSON.parse(readFileSync(path.join(out, 'status.json'), 'utf8'))).toMatchObject({ state: 'failed', resume: `cl-reproduce run resumable --resume ${out}` })
+    expect(existsSync(path.join(out, 'result.json'))).toBe(false)
+    expect(resumable.computed).toEqual([0])
+    expect((await cli(['run', 'resumable', '--resume', out, '--set', 'n=6'], deps)).code).toBe(1) // no config changes on resume
+    const second = await cli(['run', 'resumable', '--backend', 'cpu', '--resume', out], deps)
+    expect(second.code, second.err.join('\n')).toBe(0)
+    expect(resumable.computed).toEqual([0, 1, 2])
+    const result = resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')))
+    expect(result.metrics).toEqual({ values: [0, 5, 10] })
+    expect(result.config).toEqual({ n: 5 })
+    const again = await cli(['run', 'resumable', '--backend', 'cpu', '--resume', out], deps)
+    expect(again.err.join('\n')).toMatch(/already complete/)
+  })
+
+  it('--resume refuses a directory that is not a run of that experiment', async () => {
+    const out = path.join(tmp(), 'other')
+    expect((await cli(['run', 'failing', '--backend', 'cpu', '--out', out])).code).toBe(1)
+    const wrong = await cli(['run', 'toy', '--backend', 'cpu', '--resume', out])
+    expect(wrong.err.at(-1)).toMatch(/holds a run of 'failing', not 'toy'/)
+    const r = await cli(['run', 'failing', '--backend', 'cpu', '--resume', path.join(tmp(), 'missing')])
+    expect(r.err.at(-1)).toMatch(/does not exist: nothing to resume/)
   })
 })

@@ -79,7 +79,8 @@ export function createProgram(deps: CliDeps = {}): Command {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
     .option('--out <dir>', 'run directory (must not exist or be empty); default runs/<experiment>/<timestamp>-<preset>-seed<seed>')
     .option('--set <key=value...>', 'override a config value of the preset (validated)', [])
-    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[] }) => {
+    .option('--resume <dir>', 'continue an interrupted or failed run in <dir> (its recorded config, preset and seeds are used)')
+    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string }) => {
       const chosen = id === 'all' ? experiments : experiments.filter((e) => e.id === id)
       if (chosen.length === 0 && id !== 'all') {
         const known = experiments.map((e) => e.id).join(', ') || 'none registered yet'
@@ -91,6 +92,7 @@ export function createProgram(deps: CliDeps = {}): Command {
         seeds: opts.seeds,
         backend: opts.backend,
         ...(opts.out !== undefined ? { out: opts.out } : {}),
+        ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
         overrides: parseOverrides(opts.set),
         log: io.err,
         ...(deps.select !== undefined ? { select: deps.select } : {}),

@@ -44,7 +44,6 @@ export function createRunDir(options: { out?: string; experiment: string; preset
     for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`
   }
   mkdirSync(dir, { recursive: true })
-  writeStatus(dir, { state: 'running', startedAt: new Date().toISOString(), pid: process.pid })
   return dir
 }
 

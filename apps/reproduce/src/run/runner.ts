@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { InvalidConfigError, parseConfig } from '@cl/core'
@@ -7,7 +7,7 @@ import { selectBackend, type BackendSelection } from '../backend/select.js'
 import type { Experiment, PresetName } from '../experiments/experiment.js'
 import { mergeConfig } from './overrides.js'
 import { resultSchema, type RunResult } from './result-schema.js'
-import { RESULT_FILE, createRunDir, writeFileAtomic, writeStatus } from './run-dir.js'
+import { RESULT_FILE, RunDirectoryError, createRunDir, isRunComplete, writeFileAtomic, writeStatus } from './run-dir.js'
 
 export interface RunOptions {
   readonly preset: PresetName
@@ -20,6 +20,29 @@ export interface RunOptions {
   /** Injected selection (tests); defaults to {@link selectBackend}. */
   readonly select?: typeof selectBackend
   readonly appVersion: string
+  /** Continue the unfinished run(s) in this directory (config, preset and seeds come from its run.json). */
+  readonly resume?: string
+}
+
+/** What a run directory records about its invocation (`run.json`), so `--resume` continues the same run. */
+interface RunSpec {
+  experiment: string
+  preset: PresetName
+  seed: number
+  seeds: number
+  config: unknown
+}
+const SPEC_FILE = 'run.json'
+
+/** One experiment to run: its resolved config, and the existing directory when resuming. */
+interface RunPlan {
+  readonly experiment: Experiment<any>
+  readonly config: unknown
+  readonly preset: PresetName
+  readonly seed: number
+  readonly seeds: number
+  readonly out?: string
+  readonly resumeDir?: string
 }
 
 /** Resolve an experiment's config: its preset merged with `--set` overrides, validated by its schema. */
@@ -44,30 +67,81 @@ export async function runExperiments(
   options: RunOptions & { readonly onFinished?: (experiment: Experiment<any>, run: FinishedRun) => void },
 ): Promise<FinishedRun[]> {
   if (!Number.isInteger(options.seeds) || options.seeds < 1) throw new InvalidConfigError('--seeds', 'an integer >= 1', options.seeds)
-  const configs = experiments.map((e) => resolveConfig(e, options.preset, options.overrides))
-  const requiredKernels = [...new Set(experiments.flatMap((e) => e.requiredKernels))]
+  const plans = options.resume !== undefined ? planResume(experiments, options) : planFresh(experiments, options)
+  const requiredKernels = [...new Set(plans.flatMap((p) => p.experiment.requiredKernels))]
   const selection = await (options.select ?? selectBackend)({ requested: options.backend, requiredKernels })
   for (const a of selection.attempts) {
     options.log(a.outcome === 'selected' ? `backend: ${a.backend} (${a.reason})` : `backend ${a.backend} skipped: ${a.reason}`)
   }
   const runs: FinishedRun[] = []
-  for (const [i, experiment] of experiments.entries()) {
-    const out = options.out === undefined ? undefined : experiments.length > 1 ? path.join(options.out, experiment.id) : options.out
-    options.log(`== ${experiment.id}: ${experiment.title} (preset ${options.preset})`)
-    const run = await runOne(experiment, configs[i], selection, { ...options, ...(out !== undefined ? { out } : {}) })
-    options.onFinished?.(experiment, run)
+  for (const plan of plans) {
+    options.log(`== ${plan.experiment.id}: ${plan.experiment.title} (preset ${plan.preset})`)
+    const run = await runOne(plan, selection, options)
+    options.onFinished?.(plan.experiment, run)
     runs.push(run)
   }
   return runs
 }
 
-async function runOne<C>(experiment: Experiment<C>, config: C, selection: BackendSelection, options: RunOptions): Promise<FinishedRun> {
-  const seeds = Array.from({ length: options.seeds }, (_, i) => options.seed + i)
-  const dir = createRunDir({ ...(options.out !== undefined ? { out: options.out } : {}), experiment: experiment.id, preset: options.preset, seed: options.seed })
-  options.log(`run directory: ${dir}`)
+function planFresh(experiments: readonly Experiment<any>[], options: RunOptions): RunPlan[] {
+  return experiments.map((experiment) => {
+    const out = options.out === undefined ? undefined : experiments.length > 1 ? path.join(options.out, experiment.id) : options.out
+    const config = resolveConfig(experiment, options.preset, options.overrides)
+    return { experiment, config, preset: options.preset, seed: options.seed, seeds: options.seeds, ...(out !== undefined ? { out } : {}) }
+  })
+}
+
+/** Plans for `--resume DIR`: finished experiments are skipped, unfinished ones continue with their recorded config. */
+function planResume(experiments: readonly Experiment<any>[], options: RunOptions): RunPlan[] {
+  const root = path.resolve(options.resume!)
+  if (Object.keys(options.overrides).length > 0) throw new InvalidConfigError('--set', 'no overrides with --resume (the run keeps its recorded config)', options.overrides)
+  if (!existsSync(root)) throw new RunDirectoryError(root, 'does not exist: nothing to resume')
+  const plans: RunPlan[] = []
+  for (const experiment of experiments) {
+    const dir = experiments.length > 1 ? path.join(root, experiment.id) : root
+    const specFile = path.join(dir, SPEC_FILE)
+    if (!existsSync(specFile)) {
+      if (experiments.length === 1) throw new RunDirectoryError(dir, `holds no ${SPEC_FILE}: not a run directory of cl-reproduce`)
+      // `run all` was killed before reaching this experiment: start it fresh there.
+      plans.push(planFresh([experiment], { ...options, out: dir })[0]!)
+      continue
+    }
+    const spec = JSON.parse(readFileSync(specFile, 'utf8')) as RunSpec
+    if (spec.experiment !== experiment.id) throw new RunDirectoryError(dir, `holds a run of '${spec.experiment}', not '${experiment.id}'`)
+    if (isRunComplete(dir)) {
+      options.log(`${experiment.id}: already complete in ${dir}`)
+      continue
+    }
+    const config = parseConfig(experiment.configSchema, spec.config, 'config')
+    plans.push({ experiment, config, preset: spec.preset, seed: spec.seed, seeds: spec.seeds, resumeDir: dir })
+  }
+  return plans
+}
+
+async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOptions): Promise<FinishedRun> {
+  const { experiment, config, preset } = plan
+  const seeds = Array.from({ length: plan.seeds }, (_, i) => plan.seed + i)
+  let dir: string
+  if (plan.resumeDir !== undefined) {
+    dir = plan.resumeDir
+    options.log(`resuming in ${dir}`)
+  } else {
+    dir = createRunDir({ ...(plan.out !== undefined ? { out: plan.out } : {}), experiment: experiment.id, preset, seed: plan.seed })
+    const spec: RunSpec = { experiment: experiment.id, preset, seed: plan.seed, seeds: plan.seeds, config }
+    writeFileAtomic(path.join(dir, SPEC_FILE), `${JSON.stringify(spec, null, 2)}\n`)
+    options.log(`run directory: ${dir}`)
+  }
   const started = new Date()
+  writeStatus(dir, { state: 'running', startedAt: started.toISOString(), pid: process.pid })
+  // Ctrl-C: keep the checkpoints, mark the run interrupted (never complete), exit 130.
+  const onInterrupt = () => {
+    writeStatus(dir, { state: 'interrupted', startedAt: started.toISOString(), interruptedAt: new Date().toISOString(), resume: `cl-reproduce run ${experiment.id} --resume ${dir}` })
+    process.exit(130)
+  }
+  process.once('SIGINT', onInterrupt)
+  process.once('SIGTERM', onInterrupt)
   try {
-    const output = await experiment.run({ config, preset: options.preset, seeds, backend: selection, runDir: dir, log: options.log })
+    const output = await experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log })
     const figures = output.figures.map((f) => {
       const file = `${f.name}.svg`
       writeFileSync(path.join(dir, file), f.svg)
@@ -79,7 +153,7 @@ async function runOne<C>(experiment: Experiment<C>, config: C, selection: Backen
       experiment: experiment.id,
       title: experiment.title,
       paperRef: experiment.paperRef,
-      preset: options.preset,
+      preset,
       seeds,
       backend: { name: selection.backend, detail: selection.detail, forced: selection.forced, attempts: selection.attempts },
       config,
@@ -95,8 +169,17 @@ async function runOne<C>(experiment: Experiment<C>, config: C, selection: Backen
     writeStatus(dir, { state: 'complete', startedAt: started.toISOString(), finishedAt: finished.toISOString() })
     return { dir, result }
   } catch (error) {
-    writeStatus(dir, { state: 'failed', startedAt: started.toISOString(), failedAt: new Date().toISOString(), error: error instanceof Error ? error.message : String(error) })
+    writeStatus(dir, {
+      state: 'failed',
+      startedAt: started.toISOString(),
+      failedAt: new Date().toISOString(),
+      error: error instanceof Error ? error.message : String(error),
+      resume: `cl-reproduce run ${experiment.id} --resume ${dir}`,
+    })
     throw error
+  } finally {
+    process.removeListener('SIGINT', onInterrupt)
+    process.removeListener('SIGTERM', onInterrupt)
   }
 }
 
