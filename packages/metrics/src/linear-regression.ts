@@ -2,7 +2,7 @@ import { InvalidConfigError, NonFiniteError } from '@cl/core'
 import { CholeskyDecomposition, Matrix } from 'ml-matrix'
 import { columnMeans, type DenseMatrix } from './matrix-input.js'
 
-/** Default relative ridge: λ = 1e-8 · mean(diag(X_cᵀX_c)) — spec §9 item 6 ("tiny ridge 1e-8 for 500-wide layers"). */
+/** Default relative ridge: λ = 1e-8 on the standardised Gram matrix (unit diagonal) — spec §9 item 6 ("tiny ridge 1e-8 for 500-wide layers"). */
 export const DEFAULT_RIDGE = 1e-8
 
 /** Largest relative ridge the solver escalates to before giving up on a matrix that is not positive definite. */
@@ -10,10 +10,11 @@ const MAX_RIDGE = 1e-2
 
 export interface LinearRegressionOptions {
   /**
-   * Relative ridge penalty: the normal equations are solved with λ = ridge · mean(diag(X_cᵀX_c)) added to the
+   * Relative ridge penalty on the standardised predictors: the normal equations are solved in coordinates where every
+   * centred predictor has unit norm (X_cᵀX_c has a unit diagonal), with λ = ridge added to the
    * diagonal (scale-invariant; the intercept is never penalised). Default {@link DEFAULT_RIDGE}; 0 = plain OLS.
    * If the (ridged) Gram matrix is numerically not positive definite (Cholesky fails or a pivot L_jj² falls below
-   * 10·p·ε·max(diag)), the relative ridge is raised (0 → 1e-12, then ×10) until it succeeds, at most to 1e-2;
+   * 10·p·ε), the relative ridge is raised (0 → 1e-12, then ×10) until it succeeds, at most to 1e-2;
    * the value used is reported as `ridgeUsed`.
    */
   readonly ridge?: number
@@ -138,30 +139,30 @@ export function fitLinearRegression(x: DenseMatrix, y: DenseMatrix, options: Lin
   const gram = centeredGram(x, xMean)
   const cross = centeredCross(x, xMean, y, yMean)
 
-  let scale = 0
-  for (let a = 0; a < p; a++) scale += gram[a * p + a]!
-  scale = p > 0 ? scale / p : 0
-  if (scale === 0) scale = 1 // every predictor constant: coef = 0 whatever λ
-
-  // A pivot L_jj² below p·eps·max(diag) means the Gram matrix is numerically singular (collinear or dead units):
-  // treat it like a failed Cholesky and raise the ridge rather than return huge, noise-driven coefficients.
-  let maxDiag = 0
-  for (let a = 0; a < p; a++) maxDiag = Math.max(maxDiag, gram[a * p + a]!)
-  const pivotFloor = 10 * p * Number.EPSILON * maxDiag
+  // Solve in standardised coordinates (Jacobi scaling by each predictor's centred norm): OLS is invariant to the
+  // scale of a predictor, and this keeps wide layers whose units differ by orders of magnitude well conditioned, so
+  // the ridge acts on every unit alike instead of wiping out small-scale (collapsed but informative) directions.
+  const norm = new Float64Array(p)
+  for (let a = 0; a < p; a++) norm[a] = Math.sqrt(gram[a * p + a]!)
+  const pivotFloor = 10 * p * Number.EPSILON
 
   let rel = ridge
   let solved: Matrix | null = null
   for (;;) {
-    const lambda = rel * scale
     const a = new Matrix(p, p)
     for (let i = 0; i < p; i++) {
-      for (let j = 0; j < p; j++) a.set(i, j, gram[i * p + j]!)
-      a.set(i, i, gram[i * p + i]! + lambda)
+      const ni = norm[i]!
+      for (let j = 0; j < p; j++) {
+        const nj = norm[j]!
+        a.set(i, j, ni > 0 && nj > 0 ? gram[i * p + j]! / (ni * nj) : 0)
+      }
+      // a constant predictor gets coefficient 0: an identity row decoupled from the rest
+      a.set(i, i, 1 + rel)
     }
     const chol = new CholeskyDecomposition(a)
     if (chol.isPositiveDefinite() && minPivot(chol, p) > pivotFloor) {
       const b = new Matrix(p, k)
-      for (let i = 0; i < p; i++) for (let t = 0; t < k; t++) b.set(i, t, cross[i * k + t]!)
+      for (let i = 0; i < p; i++) for (let t = 0; t < k; t++) b.set(i, t, norm[i]! > 0 ? cross[i * k + t]! / norm[i]! : 0)
       solved = chol.solve(b)
       break
     }
@@ -170,7 +171,7 @@ export function fitLinearRegression(x: DenseMatrix, y: DenseMatrix, options: Lin
   }
 
   const coef = new Float64Array(p * k)
-  for (let i = 0; i < p; i++) for (let t = 0; t < k; t++) coef[i * k + t] = solved.get(i, t)
+  for (let i = 0; i < p; i++) for (let t = 0; t < k; t++) coef[i * k + t] = norm[i]! > 0 ? solved.get(i, t) / norm[i]! : 0
   const intercept = new Float64Array(k)
   for (let t = 0; t < k; t++) {
     let s = yMean[t]!

@@ -59,6 +59,19 @@ function referenceR2(x: number[][], y: number[][]): number[] {
 }
 
 describe('r2Score', () => {
+  it('is invariant to the scale of each predictor, even across 12 orders of magnitude (default ridge)', () => {
+    // A collapsed but informative unit (scale 1e-6) next to a huge one (1e6): OLS must still read the small one.
+    const rng = createRng(21)
+    const n = 2000
+    const z = normalMatrix(rng, n, 2)
+    const x = z.map(([a, b]) => [a! * 1e6 + 0.01 * rng.normal(), b! * 1e-6 + 1e-8 * rng.normal(), rng.normal()])
+    const xUnit = x.map(([a, b, c]) => [a! / 1e6, b! / 1e-6, c!])
+    const scaled = r2Score(x, z, { testFraction: 0.5 })
+    const unit = r2Score(xUnit, z, { testFraction: 0.5 })
+    expect(scaled.r2PerDim[1]!).toBeGreaterThan(0.99)
+    scaled.r2PerDim.forEach((v, i) => expect(v).toBeCloseTo(unit.r2PerDim[i]!, 8))
+  })
+
   it('is exactly 1 for a perfect affine relation, in-sample and held out', () => {
     const rng = createRng(1)
     const x = normalMatrix(rng, 300, 6)

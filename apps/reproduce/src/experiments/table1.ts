@@ -135,9 +135,10 @@ async function runSeed(space: SpaceKind, seed: number, key: string, config: Tabl
       },
       { log, store, label: `table1 ${key}` },
     )
-    const trained = await tf.tidy(() => [f.apply(evalBatch.x), f.apply(evalBatch.xPositive)] as const) as unknown as [tf.Tensor2D, tf.Tensor2D]
-    const trainedLoss = await evaluateLoss(space, trained[0], trained[1], config.tau, false)
-    tf.dispose(trained)
+    const fx = f.apply(evalBatch.x)
+    const fxPositive = f.apply(evalBatch.xPositive)
+    const trainedLoss = await evaluateLoss(space, fx, fxPositive, config.tau, false)
+    tf.dispose([fx, fxPositive])
     log(`${key}: f_InfoNCE L_align ${trainedLoss.align.toFixed(3)} L_uniform ${trainedLoss.uniform.toFixed(3)} L_CL ${trainedLoss.total.toFixed(3)}`)
     return { gInverse, trained: trainedLoss, lossHistory: outcome.lossHistory, trainSeconds: outcome.seconds }
   } finally {
