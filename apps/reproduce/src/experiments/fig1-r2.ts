@@ -5,10 +5,9 @@ import { r2ContentStyleDense, readMatrix } from '@cl/metrics'
 import { createMlpEncoder } from '@cl/models'
 import { renderVegaLiteSvg } from '../report/vega-svg.js'
 import { CheckpointStore } from '../train/checkpoint-store.js'
-import { train } from '../train/train-loop.js'
 import type { Claim, Experiment, ExperimentOutput } from './experiment.js'
 import { meanStd, stepSeed } from './stats.js'
-import { paperDgp, spaceLoss, stepBatch, type SpaceKind } from './synthetic.js'
+import { paperDgp, trainEncoder, type SpaceKind } from './synthetic.js'
 
 const int = (min: number) => z.number().int().min(min)
 const positive = z.number().positive()
@@ -137,20 +136,7 @@ async function trainAndProbe(
   const normalizeOutput = space === 'sphere' && variant.normalize
   const f = createMlpEncoder({ inputDim: config.dims, hiddenWidths: config.encoder.hiddenWidths, outputNormalization: normalizeOutput ? 'fixedSphere' : 'none', seed, name: `${key}-f` })
   try {
-    const outcome = await train(
-      {
-        key,
-        steps: config.train.steps,
-        learningRate: config.train.learningRate,
-        variables: f.trainableVariables,
-        loss: (step) => {
-          const b = stepBatch(dgp, seed, key, step, config.train.batchSize)
-          // Box: Lp-InfoNCE. Sphere: cosine form; w/o norm the dot products of raw outputs enter (Table 2 "w/o norm").
-          return spaceLoss(space, f.apply(b.x), f.apply(b.xPositive), tau, false).total
-        },
-      },
-      { log, store, label: `${key} (${variant.name})` },
-    )
+    const outcome = await trainEncoder({ space, encoder: f, dgp, seed, key, tau, train: config.train, store, log, label: `${key} (${variant.name})` })
     const probe = dgp.reseed(stepSeed(seed, 'probe', 0)).sample(config.evalSamples)
     const taps = f.applyWithTaps(probe.x)
     const latents = await readMatrix(probe.z, 'z')

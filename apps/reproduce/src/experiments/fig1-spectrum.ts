@@ -6,10 +6,9 @@ import { normalizedSingularValues } from '@cl/metrics'
 import { createLinearEncoder } from '@cl/models'
 import { renderVegaLiteSvg } from '../report/vega-svg.js'
 import { CheckpointStore } from '../train/checkpoint-store.js'
-import { train } from '../train/train-loop.js'
 import type { Claim, Experiment } from './experiment.js'
 import { meanStd } from './stats.js'
-import { spaceLoss, stepBatch, type SpaceKind } from './synthetic.js'
+import { trainEncoder, type SpaceKind } from './synthetic.js'
 
 const int = (min: number) => z.number().int().min(min)
 const positive = z.number().positive()
@@ -139,19 +138,7 @@ async function trainLinear(space: SpaceKind, dc: number, tauC: number, seed: num
   const tau = dc === 0 ? config.tauStyle : contentStyleTau({ dims: config.dims, contentDims: dc, tauContent: tauC, tauStyle: config.tauStyle })
   const f = createLinearEncoder({ inputDim: config.dims, outputNormalization: space === 'sphere' ? 'fixedSphere' : 'none', seed, name: `fig1-${key}` })
   try {
-    const outcome = await train(
-      {
-        key,
-        steps: settings.train.steps,
-        learningRate: settings.train.learningRate,
-        variables: f.trainableVariables,
-        loss: (step) => {
-          const b = stepBatch(dgp, seed, key, step, settings.train.batchSize)
-          return spaceLoss(space, f.apply(b.x), f.apply(b.xPositive), tau, false).total
-        },
-      },
-      { log, store, label: `fig1 ${key}` },
-    )
+    const outcome = await trainEncoder({ space, encoder: f, dgp, seed, key, tau, train: settings.train, store, log, label: `fig1 ${key}` })
     const w = f.weightMatrix()
     const a = (dgp.generator as unknown as { weights: readonly (readonly number[])[] }).weights
     const h = w.map((row) => a[0]!.map((_, j) => row.reduce((acc, wik, k) => acc + wik * a[k]![j]!, 0)))

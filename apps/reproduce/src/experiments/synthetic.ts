@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { createDgp, type Dgp } from '@cl/dgp'
 import { cosineInfoNce, evaluateInfoNce, lpInfoNce, type InfoNceTerms, type Temperature } from '@cl/infonce'
+import type { Encoder } from '@cl/models'
+import type { CheckpointStore } from '../train/checkpoint-store.js'
+import { train, type TrainOutcome } from '../train/train-loop.js'
 import { stepSeed } from './stats.js'
 
 /** Which InfoNCE form a space uses (§4.1): Lp distance form on the box, cosine form on the sphere. */
@@ -42,4 +45,37 @@ export function paperDgp(options: {
     generator: { ...options.generator, seed: options.seed },
     seed: options.seed,
   })
+}
+
+/**
+ * Train an encoder on the DGP's positive pairs with the space's InfoNCE (Adam; one fresh batch per step, a function of
+ * (seed, key, step)). The loss reads f's outputs as they are: encoders that should live on the sphere end in their
+ * own fixed-sphere layer (cl-ica p = 0), and without it the raw dot products enter ("w/o norm", Table 2).
+ */
+export function trainEncoder(options: {
+  space: SpaceKind
+  encoder: Encoder
+  dgp: Dgp
+  seed: number
+  key: string
+  tau: Temperature
+  train: { steps: number; batchSize: number; learningRate: number }
+  store: CheckpointStore
+  log: (line: string) => void
+  label?: string
+}): Promise<TrainOutcome> {
+  const { space, encoder: f, dgp, seed, key, tau } = options
+  return train(
+    {
+      key,
+      steps: options.train.steps,
+      learningRate: options.train.learningRate,
+      variables: f.trainableVariables,
+      loss: (step) => {
+        const b = stepBatch(dgp, seed, key, step, options.train.batchSize)
+        return spaceLoss(space, f.apply(b.x), f.apply(b.xPositive), tau, false).total
+      },
+    },
+    { log: options.log, store: options.store, label: options.label ?? key },
+  )
 }

@@ -3,10 +3,9 @@ import { z } from 'zod'
 import { createMlpEncoder } from '@cl/models'
 import { renderVegaLiteSvg } from '../report/vega-svg.js'
 import { CheckpointStore } from '../train/checkpoint-store.js'
-import { train } from '../train/train-loop.js'
 import type { Claim, Experiment } from './experiment.js'
 import { formatMeanStd, meanStd, stepSeed } from './stats.js'
-import { evaluateLoss, paperDgp, spaceLoss, stepBatch, type SpaceKind } from './synthetic.js'
+import { evaluateLoss, paperDgp, trainEncoder, type SpaceKind } from './synthetic.js'
 
 const int = (min: number) => z.number().int().min(min)
 const positive = z.number().positive()
@@ -121,20 +120,7 @@ async function runSeed(space: SpaceKind, seed: number, key: string, config: Tabl
     const gInverse = await evaluateLoss(space, zHat, zHatPositive, config.tau)
     tf.dispose([zHat, zHatPositive])
     log(`${key}: f = g⁻¹ L_align ${gInverse.align.toFixed(3)} L_uniform ${gInverse.uniform.toFixed(3)} L_CL ${gInverse.total.toFixed(3)}`)
-    const outcome = await train(
-      {
-        key: `table1-${key}`,
-        steps: config.train.steps,
-        learningRate: config.train.learningRate,
-        variables: f.trainableVariables,
-        loss: (step) => {
-          const b = stepBatch(dgp, seed, key, step, config.train.batchSize)
-          // The sphere encoder ends in a fixed unit-sphere layer, so the loss does not normalise again (cl-ica p = 0).
-          return spaceLoss(space, f.apply(b.x), f.apply(b.xPositive), config.tau, false).total
-        },
-      },
-      { log, store, label: `table1 ${key}` },
-    )
+    const outcome = await trainEncoder({ space, encoder: f, dgp, seed, key: `table1-${key}`, tau: config.tau, train: config.train, store, log, label: `table1 ${key}` })
     const fx = f.apply(evalBatch.x)
     const fxPositive = f.apply(evalBatch.xPositive)
     const trainedLoss = await evaluateLoss(space, fx, fxPositive, config.tau, false)
