@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../cli.js'
 import { resolveConfig } from '../run/runner.js'
 import { resultSchema } from '../run/result-schema.js'
-import { fig1Spectrum, summarizeSpectra, tailMean, type Fig1SpectrumConfig, type SpectrumRun } from './fig1-spectrum.js'
+import { fig1Spectrum, spectrumDistance, summarizeSpectra, tailMean, type Fig1SpectrumConfig, type SpectrumRun } from './fig1-spectrum.js'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -20,9 +20,11 @@ describe('fig1-spectrum', () => {
     const code = await main(['run', 'fig1-spectrum', '--backend', 'cpu', '--out', out, ...sets.flatMap((s) => ['--set', s])], { io: { out: () => {}, err: (l) => err.push(l) } })
     expect(code, err.join('\n')).toBe(0)
     const result = resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')))
-    expect(result.claims.map((c) => c.id)).toEqual(['box-dc2-collapse', 'box-dc2-tauc0.1-restores', 'sphere-dc2-collapse', 'sphere-dc2-tauc0.1-restores'])
+    const perSpace = (s: string) => [`${s}-reference-flat`, `${s}-dc2-collapse`, `${s}-prop3-collapse-without-tau`, `${s}-prop3-tau-restores`]
+    expect(result.claims.map((c) => c.id)).toEqual([...perSpace('box'), ...perSpace('sphere')])
     const runs = (result.metrics as { runs: SpectrumRun[] }).runs
-    expect(runs).toHaveLength(6)
+    // per space: the sweep (d_c 0, 2), the Prop. 3 pair and the δ control
+    expect(runs).toHaveLength(10)
     for (const r of runs) {
       expect(r.weights[0]).toBeCloseTo(1, 12)
       expect(r.endToEnd).toHaveLength(4)
@@ -34,17 +36,30 @@ describe('fig1-spectrum', () => {
   it('validates the sweep', () => {
     expect(() => resolveConfig(fig1Spectrum, 'quick', { contentDims: [1, 2] })).toThrow(/invalid config\.contentDims/)
     expect(() => resolveConfig(fig1Spectrum, 'quick', { contentDims: [0, 8] })).toThrow(/invalid config\.contentDims/)
+    expect(() => resolveConfig(fig1Spectrum, 'quick', { prop3: { contentSigma: 0 } })).toThrow(/invalid config\.prop3\.contentSigma/)
   })
 
-  it('claims follow the constructed spectra: collapse holds, restore fails when the τ run stays collapsed', async () => {
-    const config = { ...(fig1Spectrum.presets.quick as Fig1SpectrumConfig), dims: 4, contentDims: [0, 2], spaces: { box: (fig1Spectrum.presets.quick as Fig1SpectrumConfig).spaces.box } }
-    const run = (dc: number, tauContent: number, spectrum: number[]): SpectrumRun => ({ space: 'box', contentDims: dc, tauContent, seed: 0, weights: spectrum, endToEnd: spectrum, finalLoss: 1, lossHistory: [] })
+  it('claims follow constructed spectra: each can fail', async () => {
+    const base = fig1Spectrum.presets.quick as Fig1SpectrumConfig
+    const config: Fig1SpectrumConfig = { ...base, dims: 4, contentDims: [0, 2], spaces: { box: base.spaces.box } }
+    const { contentSigma: sc, tauContent: tc } = config.prop3
+    const run = (dc: number, contentSigma: number, tauContent: number, spectrum: number[]): SpectrumRun => ({
+      space: 'box', contentDims: dc, contentSigma, tauContent, seed: 0, weights: spectrum, endToEnd: spectrum, effective: spectrum, finalLoss: 1, lossHistory: [],
+    })
     const flat = [1, 0.98, 0.97, 0.95]
     const collapsed = [1, 0.9, 0.2, 0.1]
-    const out = await summarizeSpectra(config, [run(0, 1, flat), run(2, 1, collapsed), run(2, 0.1, collapsed)])
-    expect(out.claims.map((c) => [c.id, c.holds])).toEqual([['box-dc2-collapse', true], ['box-dc2-tauc0.1-restores', false]])
-    const restored = await summarizeSpectra(config, [run(0, 1, flat), run(2, 1, flat), run(2, 0.1, flat)])
-    expect(restored.claims.map((c) => c.holds)).toEqual([false, true])
+    const paperLike = await summarizeSpectra(config, [run(0, 0, 1, flat), run(2, 0, 1, collapsed), run(2, sc, 1, collapsed), run(2, sc, tc, flat), run(2, 0, tc, collapsed)])
+    expect(paperLike.claims.map((c) => [c.id, c.holds])).toEqual([
+      ['box-reference-flat', true],
+      ['box-dc2-collapse', true],
+      ['box-prop3-collapse-without-tau', true],
+      ['box-prop3-tau-restores', true],
+    ])
+    const noFix = await summarizeSpectra(config, [run(0, 0, 1, flat), run(2, 0, 1, flat), run(2, sc, 1, collapsed), run(2, sc, tc, collapsed), run(2, 0, tc, collapsed)])
+    expect(noFix.claims.map((c) => c.holds)).toEqual([true, false, true, false])
+    const unflatReference = await summarizeSpectra(config, [run(0, 0, 1, collapsed), run(2, 0, 1, flat), run(2, sc, 1, collapsed), run(2, sc, tc, flat), run(2, 0, tc, flat)])
+    expect(unflatReference.claims.map((c) => c.holds)).toEqual([false, false, false, false])
     expect(tailMean([1, 0.5, 0.2, 0.1], 2)).toBeCloseTo(0.15, 12)
+    expect(spectrumDistance([1, 0.5], [1, 0.1])).toBeCloseTo(0.2, 12)
   })
 })
