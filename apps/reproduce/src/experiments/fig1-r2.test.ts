@@ -23,10 +23,12 @@ describe('fig1-r2', () => {
     const result = resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')))
     expect(result.claims.map((c) => c.id)).toEqual(['sphere-collapse-last-layer', 'sphere-fix-alleviates'])
     const runs = (result.metrics as { runs: LayerR2Run[] }).runs
-    expect(runs.map((r) => r.variant)).toEqual(['τ_c = τ_s', 'τ_c < τ_s', 'τ_c < τ_s, w/o ℓ2-norm'])
+    expect(runs.map((r) => r.variant)).toEqual(['τ_c = τ_s', 'd_c = 0 (control)', 'τ_c < τ_s', 'τ_c < τ_s, w/o ℓ2-norm'])
     // taps: two hidden layers, the output, and the normalised output where the sphere variant normalises
     expect(runs[0]!.layers.map((l) => l.width)).toEqual([12, 12, 10, 10])
-    expect(runs[2]!.layers.map((l) => l.width)).toEqual([12, 12, 10])
+    expect(runs[3]!.layers.map((l) => l.width)).toEqual([12, 12, 10])
+    // the control has no content dims: its content R² is undefined (NaN → null in JSON)
+    expect(runs[1]!.layers[0]!.content).toBeNull()
     for (const l of runs.flatMap((r) => r.layers)) expect(l.style).toBeLessThanOrEqual(1)
     expect(readFileSync(path.join(out, 'fig1-r2-sphere.svg'), 'utf8')).toMatch(/adjusted R²/)
   })
@@ -34,6 +36,8 @@ describe('fig1-r2', () => {
   it('validates the config', () => {
     expect(() => resolveConfig(fig1R2Box, 'quick', { contentDims: 10 })).toThrow(/invalid config\.contentDims/)
     expect(() => resolveConfig(fig1R2Box, 'quick', { variants: [] })).toThrow(/invalid config\.variants/)
+    const noControl = [0, 1, 2].map((i) => ({ name: `v${i}`, tauContent: 1, normalize: false }))
+    expect(() => resolveConfig(fig1R2Box, 'quick', { variants: noControl })).toThrow(/invalid config\.variants: expected a control variant/)
   })
 
   it('claims fail when the last layer keeps style or the fix does not help', async () => {
@@ -45,10 +49,14 @@ describe('fig1-r2', () => {
       lossHistory: [],
       layers: styles.map((style, i) => ({ name: `l${i}`, width: 4, content: 0.99, style })),
     })
-    const collapsedFixed = await summarizeLayerR2('box', config, [run('τ_c = τ_s', [0.9, 0.9, 0.3]), run('τ_c < τ_s', [0.9, 0.9, 0.7])])
+    const control = run('d_c = 0 (control)', [0.9, 0.9, 0.88])
+    const collapsedFixed = await summarizeLayerR2('box', config, [run('τ_c = τ_s', [0.9, 0.9, 0.3]), control, run('τ_c < τ_s', [0.9, 0.9, 0.7])])
     expect(collapsedFixed.claims.map((c) => c.holds)).toEqual([true, true])
-    const neither = await summarizeLayerR2('box', config, [run('τ_c = τ_s', [0.9, 0.9, 0.88]), run('τ_c < τ_s', [0.9, 0.9, 0.9])])
+    const neither = await summarizeLayerR2('box', config, [run('τ_c = τ_s', [0.9, 0.9, 0.88]), control, run('τ_c < τ_s', [0.9, 0.9, 0.9])])
     expect(neither.claims.map((c) => c.holds)).toEqual([false, false])
+    // a drop that the no-content control shows as well is not content suppressing style
+    const alsoInControl = await summarizeLayerR2('box', config, [run('τ_c = τ_s', [0.9, 0.9, 0.3]), run('d_c = 0 (control)', [0.9, 0.9, 0.35]), run('τ_c < τ_s', [0.9, 0.9, 0.7])])
+    expect(alsoInControl.claims.map((c) => c.holds)).toEqual([false, true])
     void fig1R2Sphere
   })
 })

@@ -68,7 +68,7 @@ export const table1: Experiment<Table1Config> = {
       box: { contentDims: 2, sigma: 0.05 },
       sphere: { contentDims: 1, kappa: 1 },
       encoder: { hiddenWidths: [40, 100, 100, 100, 100, 40] },
-      train: { steps: 1500, batchSize: 256, learningRate: 1e-3 },
+      train: { steps: 1000, batchSize: 256, learningRate: 1e-3 },
     },
     paper: {
       dims: 10,
