@@ -4,7 +4,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main, type CliDeps } from './cli.js'
 import { resultSchema } from './run/result-schema.js'
-import { failingExperiment, resumable, toyExperiment } from './run/toy-experiment.test-helper.js'
+import { failingExperiment, resumable, toyExperiment, trainingToy } from './run/toy-experiment.test-helper.js'
 
 function cli(args: string[], deps: CliDeps = {}) {
   const out: string[] = []
@@ -149,5 +149,20 @@ describe('cl-reproduce', () => {
     expect(wrong.err.at(-1)).toMatch(/holds a run of 'failing', not 'toy'/)
     const r = await cli(['run', 'failing', '--backend', 'cpu', '--resume', path.join(tmp(), 'missing')])
     expect(r.err.at(-1)).toMatch(/does not exist: nothing to resume/)
+  })
+
+  it('Ctrl-C stops training at the next step, checkpoints, marks the run interrupted (exit 130); --resume finishes it', async () => {
+    const out = path.join(tmp(), 'sigint')
+    const deps = { experiments: [trainingToy] }
+    const first = await cli(['run', 'training', '--backend', 'cpu', '--out', out], deps)
+    expect(first.code).toBe(130)
+    expect(first.err.at(-1)).toBe('cl-reproduce: interrupted by SIGINT')
+    expect(JSON.parse(readFileSync(path.join(out, 'status.json'), 'utf8'))).toMatchObject({ state: 'interrupted', resume: `cl-reproduce run training --resume ${out}` })
+    expect(existsSync(path.join(out, 'result.json'))).toBe(false)
+    expect(JSON.parse(readFileSync(path.join(out, 'checkpoints', 'lsq.ckpt.json'), 'utf8')).step).toBe(51)
+    const second = await cli(['run', 'training', '--backend', 'cpu', '--resume', out], deps)
+    expect(second.code, second.err.join('\n')).toBe(0)
+    expect(trainingToy.stepsRun).toEqual([149])
+    expect(resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'))).claims[0]!.holds).toBe(true)
   })
 })

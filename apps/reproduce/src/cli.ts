@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import * as tf from '@tensorflow/tfjs'
+import { isClError } from '@cl/core'
 import { BACKEND_NAMES } from './backend/candidates.js'
 import { probeBackends } from './backend/select.js'
 import { PRESET_NAMES, type Experiment, type PresetName } from './experiments/experiment.js'
@@ -121,7 +122,8 @@ export async function main(argv: readonly string[], deps: CliDeps = {}): Promise
       return error.exitCode || 1
     }
     io.err(`cl-reproduce: ${error instanceof Error ? error.message : String(error)}`)
-    return 1
+    // 130 = 128 + SIGINT, the shell convention for a run stopped by Ctrl-C.
+    return isClError(error, 'CL_INTERRUPTED') ? 130 : 1
   }
 }
 

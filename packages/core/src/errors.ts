@@ -11,6 +11,7 @@ export type ClErrorCode =
   | 'CL_BACKEND_UNAVAILABLE'
   | 'CL_MISSING_KERNELS'
   | 'CL_TENSOR_LEAK'
+  | 'CL_INTERRUPTED'
 
 /** Base class: every toolkit error has a stable `name` and `code`. */
 export class ClError extends Error {
@@ -103,6 +104,16 @@ export class TensorLeakError extends ClError {
     super('CL_TENSOR_LEAK', `${what} leaked ${leaked} tensor(s)`)
     this.name = 'TensorLeakError'
     this.leaked = leaked
+  }
+}
+
+/** A long computation was stopped on request (Ctrl-C, SIGTERM); its partial state is kept for resuming. */
+export class InterruptedError extends ClError {
+  readonly signal: string
+  constructor(signal: string) {
+    super('CL_INTERRUPTED', `interrupted by ${signal}`)
+    this.name = 'InterruptedError'
+    this.signal = signal
   }
 }
 

@@ -6,6 +6,7 @@ export {
   BackendUnavailableError,
   MissingKernelsError,
   TensorLeakError,
+  InterruptedError,
   isClError,
   type ClErrorCode,
 } from './errors.js'

@@ -50,6 +50,14 @@ export const fig1R2ConfigSchema = z
 
 export type Fig1R2Config = z.infer<typeof fig1R2ConfigSchema>
 
+/**
+ * Ridge of the layer-wise regressions, on standardised predictors (scale-invariant: small, collapsed units are not
+ * penalised more than large ones). Hidden layers of a leaky-ReLU MLP are nearly collinear (a 100-wide layer computed
+ * from a 40-wide one spans little more than 40 directions); with the metrics default (1e-8) the held-out R² of such a
+ * layer exploded to −100 and below in quick runs. 1e-3 keeps it finite and changes well-posed fits by < 1e-3.
+ */
+export const LAYER_R2_RIDGE = 1e-3
+
 /** Adjusted R² of content and style per layer for one trained encoder. */
 export interface LayerR2Run {
   variant: string
@@ -152,7 +160,7 @@ async function trainAndProbe(
     const layers = []
     for (const [i, tap] of taps.entries()) {
       const rep = await readMatrix(tap, f.tapNames[i])
-      const r = r2ContentStyleDense(rep, latents, { contentIndices: meta.contentIndices, styleIndices: meta.styleIndices, adjusted: true, testFraction: 0.5, seed })
+      const r = r2ContentStyleDense(rep, latents, { contentIndices: meta.contentIndices, styleIndices: meta.styleIndices, adjusted: true, testFraction: 0.5, seed, ridge: LAYER_R2_RIDGE })
       layers.push({ name: f.tapNames[i]!, width: f.tapWidths[i]!, content: r.content, style: r.style })
     }
     tf.dispose([...taps, ...(Object.values(probe) as tf.Tensor[])])

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError, parseConfig } from '@cl/core'
+import { InvalidConfigError, isClError, parseConfig } from '@cl/core'
 import type { BackendName } from '../backend/candidates.js'
 import { selectBackend, type BackendSelection } from '../backend/select.js'
 import type { Experiment, PresetName } from '../experiments/experiment.js'
+import { clearStop, requestStop } from '../train/interrupt.js'
 import { mergeConfig } from './overrides.js'
 import { resultSchema, type RunResult } from './result-schema.js'
 import { RESULT_FILE, RunDirectoryError, createRunDir, isRunComplete, writeFileAtomic, writeStatus } from './run-dir.js'
@@ -133,13 +134,13 @@ async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOp
   }
   const started = new Date()
   writeStatus(dir, { state: 'running', startedAt: started.toISOString(), pid: process.pid })
-  // Ctrl-C: keep the checkpoints, mark the run interrupted (never complete), exit 130.
-  const onInterrupt = () => {
-    writeStatus(dir, { state: 'interrupted', startedAt: started.toISOString(), interruptedAt: new Date().toISOString(), resume: `cl-reproduce run ${experiment.id} --resume ${dir}` })
-    process.exit(130)
-  }
-  process.once('SIGINT', onInterrupt)
-  process.once('SIGTERM', onInterrupt)
+  // Ctrl-C / SIGTERM: training stops at its next step (after a checkpoint), the run is marked interrupted, never complete.
+  const onSigint = () => requestStop('SIGINT')
+  const onSigterm = () => requestStop('SIGTERM')
+  clearStop()
+  process.on('SIGINT', onSigint)
+  process.on('SIGTERM', onSigterm)
+  const resumeHint = `cl-reproduce run ${experiment.id} --resume ${dir}`
   try {
     const output = await experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log })
     const figures = output.figures.map((f) => {
@@ -169,17 +170,22 @@ async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOp
     writeStatus(dir, { state: 'complete', startedAt: started.toISOString(), finishedAt: finished.toISOString() })
     return { dir, result }
   } catch (error) {
+    if (isClError(error, 'CL_INTERRUPTED')) {
+      writeStatus(dir, { state: 'interrupted', startedAt: started.toISOString(), interruptedAt: new Date().toISOString(), resume: resumeHint })
+      throw error
+    }
     writeStatus(dir, {
       state: 'failed',
       startedAt: started.toISOString(),
       failedAt: new Date().toISOString(),
       error: error instanceof Error ? error.message : String(error),
-      resume: `cl-reproduce run ${experiment.id} --resume ${dir}`,
+      resume: resumeHint,
     })
     throw error
   } finally {
-    process.removeListener('SIGINT', onInterrupt)
-    process.removeListener('SIGTERM', onInterrupt)
+    process.removeListener('SIGINT', onSigint)
+    process.removeListener('SIGTERM', onSigterm)
+    clearStop()
   }
 }
 

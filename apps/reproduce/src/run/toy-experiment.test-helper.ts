@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { z } from 'zod'
 import type { Experiment } from '../experiments/experiment.js'
+import { createRng } from '@cl/core'
 import { CheckpointStore } from '../train/checkpoint-store.js'
+import { train } from '../train/train-loop.js'
 
 /** A tiny real experiment for wiring tests: sums n ones on the selected backend and checks the sum is n. */
 export const toyExperiment: Experiment<{ n: number }> = {
@@ -67,6 +69,51 @@ export const resumable: Experiment<{ n: number }> & { failOnce: boolean; compute
       claims: [{ id: 'stages', description: 'all stages ran', expected: '3', measured: String(values.length), holds: values.length === 3 }],
       figures: [],
       reportMarkdown: '',
+    }
+  },
+}
+
+/** Trains a 3×2 least-squares map for `n` steps; sends itself SIGINT at step 50 while `trainingToy.interruptOnce`. */
+export const trainingToy: Experiment<{ n: number }> & { interruptOnce: boolean; stepsRun: number[] } = {
+  ...toyExperiment,
+  id: 'training',
+  title: 'Training toy',
+  presets: { quick: { n: 200 }, paper: { n: 200 } },
+  interruptOnce: true,
+  stepsRun: [],
+  async run({ config, runDir, log }) {
+    const store = new CheckpointStore(runDir)
+    const w = tf.variable(tf.zeros([3, 2]), true, 'training-toy/w')
+    try {
+      const outcome = await train(
+        {
+          key: 'lsq',
+          steps: config.n,
+          learningRate: 0.05,
+          variables: [w],
+          loss: (step) => {
+            if (step === 50 && trainingToy.interruptOnce) {
+              trainingToy.interruptOnce = false
+              process.emit('SIGINT')
+            }
+            const rng = createRng(step)
+            const x = tf.tensor2d(Array.from(rng.normalArray(48)), [16, 3])
+            const y = tf.matMul(x, tf.tensor2d([[1, 0], [0, 2], [1, 1]]))
+            return tf.mean(tf.square(tf.sub(tf.matMul(x, w), y))) as tf.Scalar
+          },
+        },
+        { log, store, checkpointEvery: 1000, tty: false },
+      )
+      trainingToy.stepsRun.push(outcome.stepsRun)
+      return {
+        metrics: { finalLoss: outcome.finalLoss },
+        paper: {},
+        claims: [{ id: 'fits', description: 'least squares converges', expected: '< 1e-3', measured: outcome.finalLoss.toExponential(2), holds: outcome.finalLoss < 1e-3 }],
+        figures: [],
+        reportMarkdown: '',
+      }
+    } finally {
+      w.dispose()
     }
   },
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { NonFiniteError } from '@cl/core'
 import type { CheckpointStore, SerializedTensors, TrainingCheckpoint } from './checkpoint-store.js'
+import { throwIfStopRequested } from './interrupt.js'
 import { createProgress } from './progress.js'
 
 /** One training job: Adam on `variables`, minimising `loss(step)` (which samples its own batch for that step). */
@@ -75,6 +76,16 @@ export async function train(job: TrainJob, ctx: TrainContext): Promise<TrainOutc
         throw new NonFiniteError(`${job.key}: loss at step ${step + 1}`, `is ${loss}; the run stopped (lower the learning rate or check the inputs)`)
       }
       progress.update(step + 1, loss)
+      // Let signal handlers (Ctrl-C → mark the run interrupted) and timers run: on cpu/wasm the awaited read above
+      // resolves as a microtask, which never yields to the event loop.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      try {
+        throwIfStopRequested()
+      } catch (stop) {
+        // Keep the progress of an interrupted job: checkpoint where it stopped, then unwind.
+        if (ctx.store !== undefined && step + 1 < job.steps) ctx.store.saveCheckpoint(job.key, await snapshot(step + 1, variables, optimizer, lossHistory))
+        throw stop
+      }
       if ((step + 1) % historyEvery === 0 || step + 1 === job.steps) lossHistory.push([step + 1, loss])
       if (ctx.store !== undefined && (step + 1) % checkpointEvery === 0 && step + 1 < job.steps) {
         ctx.store.saveCheckpoint(job.key, await snapshot(step + 1, variables, optimizer, lossHistory))
