@@ -275,8 +275,8 @@ export async function summarizeSpectra(config: Fig1SpectrumConfig, runs: readonl
         encoding: {
           x: { field: 'index', type: 'ordinal', title: 'singular value index', axis: { labelAngle: 0 } },
           y: { aggregate: 'mean', field: 'value', type: 'quantitative', title: 'normalised singular value', scale: { domain: [0, 1] } },
-          color: { field: 'run', type: 'nominal', title: null },
-          strokeDash: { field: 'tau', type: 'nominal', title: null, sort: ['τ_c = τ_s'], legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 } },
+          color: { field: 'run', type: 'nominal', title: null, legend: { labelLimit: 320 } },
+          strokeDash: { field: 'tau', type: 'nominal', title: null, sort: ['τ_c = τ_s'], legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, symbolStrokeColor: '#444' } },
         },
       },
     } as never)
