@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs'
-import { createRng, InvalidConfigError, NonFiniteError, ShapeMismatchError } from '@cl/core'
+import { InvalidConfigError, NonFiniteError, ShapeMismatchError } from '@cl/core'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { expectGradClose, expectRel, fdGrad, randomMat, values, type Mat } from './test-oracles.js'
 import { lpInfoNce } from './lp-infonce.js'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
 })
 
-type Mat = number[][]
 
 /** Independent float64 Lp-InfoNCE (cl-ica LpSimCLRLoss semantics), straightforward loops. */
 function lpReference(
@@ -42,40 +42,6 @@ function lpReference(
   align /= f.length
   uniform /= f.length
   return { total: align + uniform, align, uniform }
-}
-
-function randomMat(seed: number, rows: number, cols: number, scale = 1): Mat {
-  const rng = createRng(seed)
-  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => scale * rng.normal()))
-}
-
-function values(terms: { total: tf.Scalar; align: tf.Scalar; uniform: tf.Scalar }) {
-  const out = { total: terms.total.dataSync()[0]!, align: terms.align.dataSync()[0]!, uniform: terms.uniform.dataSync()[0]! }
-  tf.dispose(terms)
-  return out
-}
-
-function expectRel(actual: number, expected: number, rel = 1e-5) {
-  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(expected)))
-}
-
-/** Central finite differences of a float64 function of a matrix. */
-function fdGrad(fn: (x: Mat) => number, x: Mat, h = 1e-6): Mat {
-  return x.map((row, i) =>
-    row.map((_, k) => {
-      const plus = x.map((r) => r.slice())
-      const minus = x.map((r) => r.slice())
-      plus[i]![k]! += h
-      minus[i]![k]! -= h
-      return (fn(plus) - fn(minus)) / (2 * h)
-    }),
-  )
-}
-
-function expectGradClose(actual: tf.Tensor, expected: Mat, rel = 1e-3) {
-  const a = actual.arraySync() as Mat
-  const scale = Math.max(...expected.flat().map(Math.abs), 1e-3)
-  a.forEach((row, i) => row.forEach((v, k) => expect(Math.abs(v - expected[i]![k]!)).toBeLessThanOrEqual(rel * scale)))
 }
 
 const N = 6

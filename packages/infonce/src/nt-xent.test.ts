@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs'
-import { createRng, ShapeMismatchError } from '@cl/core'
+import { ShapeMismatchError } from '@cl/core'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { expectGradClose, expectRel, fdGrad, randomMat, values, type Mat } from './test-oracles.js'
 import { ntXent } from './nt-xent.js'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
 })
 
-type Mat = number[][]
 
 /**
  * Independent float64 NT-Xent following PatrickHua/SimSiam's NT_XentLoss literally: z = [z1; z2] (normalised),
@@ -36,39 +36,6 @@ function ntXentReference(v1: Mat, v2: Mat, tau: number[], normalize: boolean) {
     uniform += m + Math.log(logits.reduce((s, l) => s + Math.exp(l - m), 0))
   }
   return { total: (align + uniform) / (2 * n), align: align / (2 * n), uniform: uniform / (2 * n) }
-}
-
-function randomMat(seed: number, rows: number, cols: number): Mat {
-  const rng = createRng(seed)
-  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.normal()))
-}
-
-function values(terms: { total: tf.Scalar; align: tf.Scalar; uniform: tf.Scalar }) {
-  const out = { total: terms.total.dataSync()[0]!, align: terms.align.dataSync()[0]!, uniform: terms.uniform.dataSync()[0]! }
-  tf.dispose(terms)
-  return out
-}
-
-function expectRel(actual: number, expected: number, rel = 1e-5) {
-  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(expected)))
-}
-
-function fdGrad(fn: (x: Mat) => number, x: Mat, h = 1e-6): Mat {
-  return x.map((row, i) =>
-    row.map((_, k) => {
-      const plus = x.map((r) => r.slice())
-      const minus = x.map((r) => r.slice())
-      plus[i]![k]! += h
-      minus[i]![k]! -= h
-      return (fn(plus) - fn(minus)) / (2 * h)
-    }),
-  )
-}
-
-function expectGradClose(actual: tf.Tensor, expected: Mat, rel = 1e-3) {
-  const a = actual.arraySync() as Mat
-  const scale = Math.max(...expected.flat().map(Math.abs), 1e-3)
-  a.forEach((row, i) => row.forEach((v, k) => expect(Math.abs(v - expected[i]![k]!)).toBeLessThanOrEqual(rel * scale)))
 }
 
 const N = 5
