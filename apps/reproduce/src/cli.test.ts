@@ -21,6 +21,12 @@ describe('cl-reproduce', () => {
     expect(r.out).toEqual([expect.stringMatching(/^toy\s+sums n ones/), expect.stringMatching(/^failing/)])
   })
 
+  it('accepts a leading -- from script wrappers', async () => {
+    const r = await cli(['--', 'list'])
+    expect(r.code).toBe(0)
+    expect(r.out[0]).toMatch(/^toy/)
+  })
+
   it('list says so when nothing is registered', async () => {
     const r = await main(['list'], { experiments: [], io: { out: (l) => expect(l).toBe('no experiments registered yet'), err: () => {} } })
     expect(r).toBe(0)

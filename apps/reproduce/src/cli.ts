@@ -113,7 +113,9 @@ export async function main(argv: readonly string[], deps: CliDeps = {}): Promise
   const io = deps.io ?? { out: (l: string) => process.stdout.write(`${l}\n`), err: (l: string) => process.stderr.write(`${l}\n`) }
   tf.env().set('PROD', true)
   try {
-    await createProgram({ ...deps, io }).parseAsync(argv as string[], { from: 'user' })
+    // `npm run x -- args` style wrappers may forward a leading `--`; commander would read everything after it as operands.
+    const args = argv[0] === '--' ? argv.slice(1) : argv
+    await createProgram({ ...deps, io }).parseAsync(args as string[], { from: 'user' })
     return 0
   } catch (error) {
     if (error instanceof CommanderError) {
