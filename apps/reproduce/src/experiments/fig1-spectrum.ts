@@ -7,7 +7,7 @@ import { renderVegaLiteSvg } from '../report/vega-svg.js'
 import { CheckpointStore } from '../train/checkpoint-store.js'
 import type { Claim, Experiment } from './experiment.js'
 import { meanStd } from './stats.js'
-import { trainEncoder, type SpaceKind } from './synthetic.js'
+import { paperGenerator, trainEncoder, type SpaceKind } from './synthetic.js'
 
 const int = (min: number) => z.number().int().min(min)
 const positive = z.number().positive()
@@ -154,7 +154,7 @@ async function trainLinear(space: SpaceKind, dc: number, sigmaC: number, tauC: n
     // §4.1: "the conditional is normal with mean z for style dimensions and a δ-distribution for content dimensions";
     // the Prop. 3 runs generalise the δ to a small σ_c (Appx. C).
     conditional: { kind: 'normal', sigma: settings.sigma, contentSigma: sigmaC },
-    generator: { kind: 'linear', thresholdDraws: config.generator.thresholdDraws, seed },
+    generator: paperGenerator({ kind: 'linear', thresholdDraws: config.generator.thresholdDraws }, config.dims, seed),
     seed,
   })
   // The encoder's first d_c outputs get τ_c (the model is free to route content there; reference.md §3.2).

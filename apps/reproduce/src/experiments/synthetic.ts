@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
-import { createDgp, type Dgp } from '@cl/dgp'
+import { createRng } from '@cl/core'
+import { createDgp, createInvertibleMlp, createLinearGenerator, type Dgp, type Generator } from '@cl/dgp'
 import { cosineInfoNce, evaluateInfoNce, lpInfoNce, type InfoNceTerms, type Temperature } from '@cl/infonce'
 import type { Encoder } from '@cl/models'
 import type { CheckpointStore } from '../train/checkpoint-store.js'
@@ -27,6 +28,27 @@ export function stepBatch(dgp: Dgp, seed: number, job: string, step: number, n: 
   return dgp.reseed(stepSeed(seed, job, step)).sample(n)
 }
 
+/** The generator g of the synthetic experiments: cl-ica's condition-controlled linear map or invertible MLP. */
+export type PaperGeneratorSpec = { kind: 'mlp'; layers: number; thresholdDraws: number } | { kind: 'linear'; thresholdDraws: number }
+
+const generators = new Map<string, Generator>()
+
+/**
+ * g for (spec, d, seed), built once per process: the construction (25 000 condition-number draws, then redraws) takes
+ * seconds, and every run of a sweep with the same seed uses the same g. The weights are exactly those `createDgp` would
+ * draw with `generator.seed = seed`; a generator holds only float64 arrays, no tensors.
+ */
+export function paperGenerator(spec: PaperGeneratorSpec, dims: number, seed: number): Generator {
+  const key = JSON.stringify([spec, dims, seed])
+  let g = generators.get(key)
+  if (g === undefined) {
+    const options = { dims, rng: createRng(seed), thresholdDraws: spec.thresholdDraws }
+    g = spec.kind === 'linear' ? createLinearGenerator(options) : createInvertibleMlp({ ...options, layers: spec.layers })
+    generators.set(key, g)
+  }
+  return g
+}
+
 /** The synthetic DGPs of §4.1: uniform marginal, δ content, normal (box) or vMF (sphere) style, invertible g. */
 export function paperDgp(options: {
   space: SpaceKind
@@ -34,7 +56,7 @@ export function paperDgp(options: {
   contentDims: number
   sigma: number
   kappa: number
-  generator: { kind: 'mlp'; layers: number; thresholdDraws: number } | { kind: 'linear'; thresholdDraws: number }
+  generator: PaperGeneratorSpec
   seed: number
 }): Dgp {
   return createDgp({
@@ -42,7 +64,7 @@ export function paperDgp(options: {
     dims: options.dims,
     contentDims: options.contentDims,
     conditional: options.space === 'box' ? { kind: 'normal', sigma: options.sigma } : { kind: 'vmf', kappa: options.kappa },
-    generator: { ...options.generator, seed: options.seed },
+    generator: paperGenerator(options.generator, options.dims, options.seed),
     seed: options.seed,
   })
 }
