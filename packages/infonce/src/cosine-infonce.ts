@@ -3,8 +3,8 @@ import { InvalidConfigError } from '@cl/core'
 import { assertNegatives, selfMask, type Negatives } from './negatives.js'
 import { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity.js'
 import { resolveTemperature, type Temperature } from './temperature.js'
-import { rowsOf, termsFromBlock, type InfoNceProblem, type InfoNceTerms } from './terms.js'
-import { assertFinite, assertMatrix, assertOptionKeys, assertShape, shouldCheckFinite, type FiniteCheck } from './validate.js'
+import { fullTerms, rowsOf, type InfoNceProblem, type InfoNceTerms } from './terms.js'
+import { assertOptionKeys, assertPairedMatrices, checkFiniteInputs, type FiniteCheck } from './validate.js'
 
 /** Options of {@link cosineInfoNce}. */
 export interface CosineInfoNceOptions {
@@ -27,20 +27,14 @@ export function cosineInfoNceProblem(
   options: CosineInfoNceOptions = {},
 ): InfoNceProblem {
   assertOptionKeys('options', options, COSINE_OPTION_KEYS)
-  assertMatrix('f', f)
-  assertMatrix('fPositive', fPositive)
-  assertShape('fPositive', fPositive, f.shape)
+  assertPairedMatrices('f', f, 'fPositive', fPositive)
   const [n, d] = f.shape
   const normalize = options.normalize ?? true
   if (typeof normalize !== 'boolean') throw new InvalidConfigError('normalize', 'a boolean', normalize)
   const negatives = options.negatives ?? 'batch'
   assertNegatives('negatives', negatives, d)
   const { weights, check } = resolveTemperature(options.tau ?? 1, d)
-  if (shouldCheckFinite(options.checkFinite)) {
-    const inputs: [string, tf.Tensor][] = [['f', f], ['fPositive', fPositive]]
-    if (negatives instanceof tf.Tensor) inputs.push(['negatives', negatives])
-    assertFinite(inputs, check ? [check] : [])
-  }
+  checkFiniteInputs(options.checkFinite, [['f', f], ['fPositive', fPositive], ['negatives', negatives instanceof tf.Tensor ? negatives : undefined]], check)
   const a = normalize ? l2Normalize(f) : f
   const ap = normalize ? l2Normalize(fPositive) : fPositive
   const candidates = negatives instanceof tf.Tensor ? (normalize ? l2Normalize(negatives) : negatives) : a
@@ -65,8 +59,5 @@ export function cosineInfoNceProblem(
  * Returns `{ total, align, uniform }` (scalars, caller-owned; total = align + uniform, Table 1).
  */
 export function cosineInfoNce(f: tf.Tensor2D, fPositive: tf.Tensor2D, options: CosineInfoNceOptions = {}): InfoNceTerms {
-  return tf.tidy(() => {
-    const problem = cosineInfoNceProblem(f, fPositive, options)
-    return termsFromBlock(problem.block(0, problem.rows))
-  })
+  return fullTerms(() => cosineInfoNceProblem(f, fPositive, options))
 }

@@ -2,16 +2,8 @@ import * as tf from '@tensorflow/tfjs'
 import { negPairwiseLpDistance, rowwiseLpDistance } from './distance.js'
 import { assertNegatives, selfMask, type Negatives } from './negatives.js'
 import { resolveTemperature, type Temperature } from './temperature.js'
-import { rowsOf, termsFromBlock, type InfoNceProblem, type InfoNceTerms } from './terms.js'
-import {
-  assertFinite,
-  assertMatrix,
-  assertOptionKeys,
-  assertPositive,
-  assertShape,
-  shouldCheckFinite,
-  type FiniteCheck,
-} from './validate.js'
+import { fullTerms, rowsOf, type InfoNceProblem, type InfoNceTerms } from './terms.js'
+import { assertOptionKeys, assertPairedMatrices, assertPositive, checkFiniteInputs, type FiniteCheck } from './validate.js'
 
 /** Options of {@link lpInfoNce}. */
 export interface LpInfoNceOptions {
@@ -30,20 +22,14 @@ export const LP_OPTION_KEYS = ['tau', 'p', 'negatives', 'checkFinite'] as const
 /** Validate the inputs and bind them into a row-blockable problem. Creates tensors: call inside `tf.tidy`. Internal. */
 export function lpInfoNceProblem(f: tf.Tensor2D, fPositive: tf.Tensor2D, options: LpInfoNceOptions = {}): InfoNceProblem {
   assertOptionKeys('options', options, LP_OPTION_KEYS)
-  assertMatrix('f', f)
-  assertMatrix('fPositive', fPositive)
-  assertShape('fPositive', fPositive, f.shape)
+  assertPairedMatrices('f', f, 'fPositive', fPositive)
   const [n, d] = f.shape
   const p = options.p ?? 2
   assertPositive('p', p)
   const negatives = options.negatives ?? 'batch'
   assertNegatives('negatives', negatives, d)
   const { weights, check } = resolveTemperature(options.tau ?? 1, d)
-  if (shouldCheckFinite(options.checkFinite)) {
-    const inputs: [string, tf.Tensor][] = [['f', f], ['fPositive', fPositive]]
-    if (negatives instanceof tf.Tensor) inputs.push(['negatives', negatives])
-    assertFinite(inputs, check ? [check] : [])
-  }
+  checkFiniteInputs(options.checkFinite, [['f', f], ['fPositive', fPositive], ['negatives', negatives instanceof tf.Tensor ? negatives : undefined]], check)
   const candidates = negatives instanceof tf.Tensor ? negatives : f
   const excludeSelf = negatives === 'batch-excluding-self'
   return {
@@ -66,8 +52,5 @@ export function lpInfoNceProblem(f: tf.Tensor2D, fPositive: tf.Tensor2D, options
  * Returns `{ total, align, uniform }` (scalars, caller-owned; total = align + uniform, Table 1).
  */
 export function lpInfoNce(f: tf.Tensor2D, fPositive: tf.Tensor2D, options: LpInfoNceOptions = {}): InfoNceTerms {
-  return tf.tidy(() => {
-    const problem = lpInfoNceProblem(f, fPositive, options)
-    return termsFromBlock(problem.block(0, problem.rows))
-  })
+  return fullTerms(() => lpInfoNceProblem(f, fPositive, options))
 }

@@ -3,8 +3,8 @@ import { InvalidConfigError } from '@cl/core'
 import { selfMask } from './negatives.js'
 import { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity.js'
 import { resolveTemperature, type Temperature } from './temperature.js'
-import { rowsOf, termsFromBlock, type InfoNceProblem, type InfoNceTerms } from './terms.js'
-import { assertFinite, assertMatrix, assertOptionKeys, assertShape, shouldCheckFinite, type FiniteCheck } from './validate.js'
+import { fullTerms, rowsOf, type InfoNceProblem, type InfoNceTerms } from './terms.js'
+import { assertOptionKeys, assertPairedMatrices, checkFiniteInputs, type FiniteCheck } from './validate.js'
 
 /** Options of {@link ntXent}. */
 export interface NtXentOptions {
@@ -21,14 +21,12 @@ export const NT_XENT_OPTION_KEYS = ['tau', 'normalize', 'checkFinite'] as const
 /** Validate the inputs and bind them into a row-blockable problem (2N anchor rows). Call inside `tf.tidy`. Internal. */
 export function ntXentProblem(view1: tf.Tensor2D, view2: tf.Tensor2D, options: NtXentOptions = {}): InfoNceProblem {
   assertOptionKeys('options', options, NT_XENT_OPTION_KEYS)
-  assertMatrix('view1', view1)
-  assertMatrix('view2', view2)
-  assertShape('view2', view2, view1.shape)
+  assertPairedMatrices('view1', view1, 'view2', view2)
   const [n, d] = view1.shape
   const normalize = options.normalize ?? true
   if (typeof normalize !== 'boolean') throw new InvalidConfigError('normalize', 'a boolean', normalize)
   const { weights, check } = resolveTemperature(options.tau ?? 0.5, d)
-  if (shouldCheckFinite(options.checkFinite)) assertFinite([['view1', view1], ['view2', view2]], check ? [check] : [])
+  checkFiniteInputs(options.checkFinite, [['view1', view1], ['view2', view2]], check)
   const v1 = normalize ? l2Normalize(view1) : view1
   const v2 = normalize ? l2Normalize(view2) : view2
   const z = tf.concat([v1, v2], 0) // anchors 0..2N−1
@@ -53,8 +51,5 @@ export function ntXentProblem(view1: tf.Tensor2D, view2: tf.Tensor2D, options: N
  * Returns `{ total, align, uniform }` (scalars, caller-owned; total = align + uniform).
  */
 export function ntXent(view1: tf.Tensor2D, view2: tf.Tensor2D, options: NtXentOptions = {}): InfoNceTerms {
-  return tf.tidy(() => {
-    const problem = ntXentProblem(view1, view2, options)
-    return termsFromBlock(problem.block(0, problem.rows))
-  })
+  return fullTerms(() => ntXentProblem(view1, view2, options))
 }

@@ -61,3 +61,11 @@ export function rowsOf(x: tf.Tensor2D, start: number, end: number): tf.Tensor2D 
   const n = x.shape[0]
   return start === 0 && end === n ? x : tf.slice(x, [start, 0], [end - start, -1])
 }
+
+/** Evaluate a whole problem as one block, inside `tf.tidy`: the forward path of every loss. */
+export function fullTerms(build: () => InfoNceProblem): InfoNceTerms {
+  return tf.tidy(() => {
+    const problem = build()
+    return termsFromBlock(problem.block(0, problem.rows))
+  })
+}

@@ -89,3 +89,24 @@ export function assertFinite(
     if (!(min !== undefined && min > 0)) throw new InvalidConfigError(field, 'all entries > 0', min)
   })
 }
+
+/** Two float32 matrices whose rows pair up: `second` must have `first`'s shape. */
+export function assertPairedMatrices(firstField: string, first: tf.Tensor2D, secondField: string, second: tf.Tensor2D): void {
+  assertMatrix(firstField, first)
+  assertMatrix(secondField, second)
+  assertShape(secondField, second, first.shape)
+}
+
+/**
+ * The non-finite check of a loss's inputs (undefined entries are skipped) and of a tensor τ, run when `setting` asks
+ * for it (default `'auto'`: only outside gradient tapes, so training steps pay no readback).
+ */
+export function checkFiniteInputs(
+  setting: FiniteCheck | undefined,
+  inputs: readonly (readonly [string, tf.Tensor | undefined])[],
+  check: PositiveTensorCheck | undefined,
+): void {
+  if (!shouldCheckFinite(setting)) return
+  const present = inputs.filter((entry): entry is readonly [string, tf.Tensor] => entry[1] !== undefined)
+  assertFinite(present, check ? [check] : [])
+}
