@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Rng } from '@cl/core'
-import { initLinear } from './init.js'
+import { initLinear, type WeightInit } from './init.js'
 import type { ParameterStore } from './parameters.js'
 
 /**
@@ -23,12 +23,14 @@ export interface DenseOptions {
   readonly outputDim: number
   readonly useBias: boolean
   readonly trainable: boolean
+  /** Weight distribution (default `'pytorch'`; see {@link WeightInit}). */
+  readonly weightInit?: WeightInit
 }
 
 /** Create the variables `${localName}/kernel` (and `${localName}/bias`) in `store`, initialised from `rng`. */
 export function createDense(store: ParameterStore, localName: string, rng: Rng, options: DenseOptions): Dense {
   const { inputDim, outputDim, useBias, trainable } = options
-  const init = initLinear(rng, inputDim, outputDim, useBias)
+  const init = initLinear(rng, inputDim, outputDim, useBias, options.weightInit)
   const kernel = store.add(`${localName}/kernel`, init.kernel, [inputDim, outputDim], trainable) as tf.Variable<tf.Rank.R2>
   const bias = init.bias === null ? null : (store.add(`${localName}/bias`, init.bias, [outputDim], trainable) as tf.Variable<tf.Rank.R1>)
   return {

@@ -1,6 +1,6 @@
 export { type Module, type Encoder } from './encoder.js'
 export { ACTIVATIONS, DEFAULT_LEAKY_SLOPE, applyActivation, type Activation } from './activation.js'
-export { pytorchUniformBound, initLinear, type LinearInit } from './init.js'
+export { WEIGHT_INITS, initLinear, pytorchUniformBound, weightBound, type LinearInit, type WeightInit } from './init.js'
 export { createDense, type Dense, type DenseOptions } from './dense.js'
 export {
   OUTPUT_NORMALIZATIONS,

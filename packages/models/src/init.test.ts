@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { createRng } from '@cl/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { initLinear, pytorchUniformBound } from './init.js'
+import { initLinear, pytorchUniformBound, weightBound } from './init.js'
 import { createMlpEncoder } from './mlp-encoder.js'
 import type { MlpEncoder } from './mlp-encoder.js'
 
@@ -113,5 +113,51 @@ describe('PyTorch nn.Linear init, U(±1/√fan_in) for weights and biases', () =
     const a = 1 / Math.sqrt(3)
     const w = [0, 1].map(() => [0, 1, 2].map(() => rng.uniformRange(-a, a))) // W[o][i]
     for (let i = 0; i < 3; i++) for (let o = 0; o < 2; o++) expect(k[i * 2 + o]).toBe(Math.fround(w[o]![i]!))
+  })
+})
+
+describe("weightInit: 'heUniform' (He et al. 2015, PyTorch kaiming_uniform_ with nonlinearity='relu')", () => {
+  it('the bound is √(6/fan_in); pytorch stays 1/√fan_in', () => {
+    expect(weightBound('heUniform', 100)).toBeCloseTo(Math.sqrt(6 / 100), 15)
+    expect(weightBound('pytorch', 100)).toBe(pytorchUniformBound(100))
+  })
+
+  it('draws the same stream as the default, weights scaled by √6 and biases unchanged', () => {
+    const a = initLinear(createRng(3), 100, 40, true)
+    const b = initLinear(createRng(3), 100, 40, true, 'heUniform')
+    const s6 = Math.sqrt(6)
+    for (let i = 0; i < a.kernel.length; i++) expect(b.kernel[i]).toBeCloseTo(a.kernel[i]! * s6, 6)
+    expect(b.bias).toEqual(a.bias)
+  })
+
+  it('keeps the activation scale through a 7-layer leaky-ReLU MLP where the default shrinks it', () => {
+    const x = tf.randomUniform([2048, 10], -1, 1, 'float32', 7) as tf.Tensor2D
+    const lastHiddenStd = (weightInit: 'pytorch' | 'heUniform') => {
+      const enc = createMlpEncoder({ inputDim: 10, hiddenWidths: [40, 100, 100, 100, 100, 40], seed: 11, weightInit })
+      const taps = enc.applyWithTaps(x)
+      const sd = (t: tf.Tensor) => {
+        const v = tf.tidy(() => tf.moments(t).variance)
+        const out = Math.sqrt(v.dataSync()[0]!)
+        v.dispose()
+        return out
+      }
+      const std = sd(taps[5]!)
+      const first = sd(taps[0]!)
+      tf.dispose(taps)
+      enc.dispose()
+      return std / first
+    }
+    const pytorch = lastHiddenStd('pytorch')
+    const he = lastHiddenStd('heUniform')
+    // Per layer the default scales the second moment by ≈ 1/3 · (1 + 0.01²)/2 · 2 ≈ 1/3 (uniform on ±1/√n has variance
+    // 1/(3n)); He keeps it ≈ 1. Five layers between hidden_1 and hidden_6: ≈ (1/√3)^5 ≈ 0.06 vs ≈ 1.
+    expect(pytorch).toBeLessThan(0.2)
+    expect(he).toBeGreaterThan(0.5)
+    expect(he).toBeLessThan(2)
+    x.dispose()
+  })
+
+  it('rejects an unknown init with a typed error naming the field', () => {
+    expect(() => createMlpEncoder({ inputDim: 3, seed: 1, weightInit: 'xavier' as never })).toThrow(/mlpEncoder\.weightInit.*'pytorch', 'heUniform'/)
   })
 })

@@ -12,6 +12,23 @@ export function pytorchUniformBound(fanIn: number): number {
   return 1 / Math.sqrt(fanIn)
 }
 
+/**
+ * How the weights of a dense layer are drawn (biases always follow PyTorch's U(±1/√fan_in)):
+ * - `'pytorch'` (default): PyTorch `nn.Linear`'s U(±1/√fan_in) (kaiming_uniform with a = √5);
+ * - `'heUniform'`: U(±√(6/fan_in)), i.e. PyTorch `kaiming_uniform_(w, nonlinearity='relu')` (He et al. 2015) — the
+ *   same draws scaled by √6. Deep leaky-ReLU encoders keep their activation scale through the layers with it; with the
+ *   PyTorch default a 7-layer MLP starts with activations shrunk ~(1/√3)^depth and can stall (README "Initialisation").
+ */
+export type WeightInit = 'pytorch' | 'heUniform'
+
+/** The allowed {@link WeightInit} values. */
+export const WEIGHT_INITS: readonly WeightInit[] = ['pytorch', 'heUniform']
+
+/** Half-width of the uniform weight distribution of a layer with `fanIn` inputs under `init`. */
+export function weightBound(init: WeightInit, fanIn: number): number {
+  return init === 'heUniform' ? Math.sqrt(6 / fanIn) : pytorchUniformBound(fanIn)
+}
+
 /** Initial values of one linear layer. `kernel` is row-major [inputDim, outputDim] (= Wᵀ, see {@link initLinear}). */
 export interface LinearInit {
   readonly kernel: Float32Array
@@ -23,8 +40,8 @@ export interface LinearInit {
  * of output 0 first) and stored transposed as the tfjs kernel K = Wᵀ ([in, out]) so that y = x·K + b = x·Wᵀ + b. The
  * bias (if any) is drawn after the whole weight from the same stream.
  */
-export function initLinear(rng: Rng, inputDim: number, outputDim: number, useBias: boolean): LinearInit {
-  const bound = pytorchUniformBound(inputDim)
+export function initLinear(rng: Rng, inputDim: number, outputDim: number, useBias: boolean, weightInit: WeightInit = 'pytorch'): LinearInit {
+  const bound = weightBound(weightInit, inputDim)
   const kernel = new Float32Array(inputDim * outputDim)
   for (let o = 0; o < outputDim; o++) {
     for (let i = 0; i < inputDim; i++) kernel[i * outputDim + o] = rng.uniformRange(-bound, bound)
@@ -32,7 +49,8 @@ export function initLinear(rng: Rng, inputDim: number, outputDim: number, useBia
   let bias: Float32Array | null = null
   if (useBias) {
     bias = new Float32Array(outputDim)
-    for (let o = 0; o < outputDim; o++) bias[o] = rng.uniformRange(-bound, bound)
+    const biasBound = pytorchUniformBound(inputDim)
+    for (let o = 0; o < outputDim; o++) bias[o] = rng.uniformRange(-biasBound, biasBound)
   }
   return { kernel, bias }
 }

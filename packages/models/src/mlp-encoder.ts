@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { InvalidConfigError } from '@cl/core'
 import { DEFAULT_LEAKY_SLOPE, applyActivation, assertActivation, type Activation } from './activation.js'
 import { createDense, type Dense } from './dense.js'
+import { WEIGHT_INITS, type WeightInit } from './init.js'
 import type { Encoder } from './encoder.js'
 import { resolveScope } from './naming.js'
 import {
@@ -39,6 +40,8 @@ export interface MlpEncoderOptions {
   readonly outputNormalization?: OutputNormalization
   /** Whether the dense layers have a bias (default true). */
   readonly useBias?: boolean
+  /** Weight init (default `'pytorch'`, U(±1/√fan_in); `'heUniform'` = U(±√(6/fan_in)) for deep leaky-ReLU stacks). */
+  readonly weightInit?: WeightInit
   /** Seed for the init (or an Rng; layer i draws from `rng.fork('dense_i')`). */
   readonly seed: SeedLike
   /** Variable scope (default: a fresh `mlp_encoder_<n>`). */
@@ -67,6 +70,7 @@ const OPTION_KEYS = [
   'leakySlope',
   'outputNormalization',
   'useBias',
+  'weightInit',
   'seed',
   'name',
   'trainable',
@@ -94,6 +98,8 @@ export function buildMlp(options: MlpEncoderOptions, root: string, scopeBase: st
   assertOutputNormalization(`${root}.outputNormalization`, outputNormalization)
   const useBias = options.useBias ?? true
   if (typeof useBias !== 'boolean') throw new InvalidConfigError(`${root}.useBias`, 'a boolean', useBias)
+  const weightInit = options.weightInit ?? 'pytorch'
+  if (!WEIGHT_INITS.includes(weightInit)) throw new InvalidConfigError(`${root}.weightInit`, `one of ${WEIGHT_INITS.map((w) => `'${w}'`).join(', ')}`, weightInit)
   const trainable = options.trainable ?? true
   if (typeof trainable !== 'boolean') throw new InvalidConfigError(`${root}.trainable`, 'a boolean', trainable)
   const rng = toRng(`${root}.seed`, options.seed)
@@ -109,6 +115,7 @@ export function buildMlp(options: MlpEncoderOptions, root: string, scopeBase: st
         outputDim: widths[i + 1]!,
         useBias,
         trainable,
+        weightInit,
       }),
     )
   }
