@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { z } from 'zod'
 import { contentStyleTau } from '@cl/infonce'
-import { r2ContentStyleDense, readMatrix } from '@cl/metrics'
-import { createMlpEncoder } from '@cl/models'
+import { covarianceSpectrum, r2ContentStyleDense, readMatrix } from '@cl/metrics'
+import { WEIGHT_INITS, createMlpEncoder } from '@cl/models'
 import { renderVegaLiteSvg } from '../report/vega-svg.js'
 import { CheckpointStore } from '../train/checkpoint-store.js'
 import type { Claim, Experiment, ExperimentOutput } from './experiment.js'
@@ -32,7 +32,11 @@ export const fig1R2ConfigSchema = z
     kappa: positive,
     tauStyle: positive,
     generator: z.strictObject({ layers: int(1), thresholdDraws: int(1) }),
-    encoder: z.strictObject({ hiddenWidths: z.array(int(1)).min(1) }),
+    encoder: z.strictObject({
+      hiddenWidths: z.array(int(1)).min(1),
+      /** Weight init of f: 'heUniform' trains the deep leaky-ReLU stack; PyTorch's default stalls at a rank-2 output. */
+      weightInit: z.enum(WEIGHT_INITS as ['pytorch', 'heUniform']),
+    }),
     train: z.strictObject({ steps: int(1), batchSize: int(2), learningRate: positive }),
     /** Samples for the layer-wise regressions; half fit, half score (held out). */
     evalSamples: int(16),
@@ -43,6 +47,11 @@ export const fig1R2ConfigSchema = z
       lastLayerDrop: positive,
       /** Alleviated: the fix's output style R² exceeds the τ_c = τ_s one by at least this. */
       improvement: positive,
+      /**
+       * Spectrum view (§4.2, Jing et al.): the d − d_c smallest normalised σ of the output covariance (the style block)
+       * are on average at least this much below the d_c = 0 control's.
+       */
+      spectrumMargin: positive,
     }),
   })
   .refine((c) => c.contentDims < c.dims, { message: 'contentDims < dims (style must exist)', path: ['contentDims'] })
@@ -63,6 +72,12 @@ export interface LayerR2Run {
   variant: string
   seed: number
   layers: { name: string; width: number; content: number; style: number }[]
+  /**
+   * Normalised singular values (√ of the covariance eigenvalues over the largest, descending) of the representation the
+   * loss sees (the output, after the normalisation where there is one) on the probe set — the spectrum view of collapse
+   * (§4.2, Jing et al.) next to the R² view.
+   */
+  outputSpectrum: number[]
   finalLoss: number
   lossHistory: [number, number][]
 }
@@ -88,17 +103,17 @@ function quickPreset(space: SpaceKind): Fig1R2Config {
     kappa: 1,
     tauStyle: 1,
     generator: { layers: 3, thresholdDraws: 25_000 },
-    encoder: { hiddenWidths: [40, 100, 100, 100, 100, 40] },
+    encoder: { hiddenWidths: [40, 100, 100, 100, 100, 40], weightInit: 'heUniform' },
     train: { steps: 1000, batchSize: 256, learningRate: 1e-3 },
     evalSamples: 4096,
     variants,
-    claims: { lastLayerDrop: 0.1, improvement: 0.05 },
+    claims: { lastLayerDrop: 0.1, improvement: 0.05, spectrumMargin: 0.1 },
   }
 }
 
 function paperPreset(space: SpaceKind): Fig1R2Config {
   const q = quickPreset(space)
-  return { ...q, encoder: { hiddenWidths: [100, 500, 500, 500, 500, 100] }, train: { steps: 300_000, batchSize: 6144, learningRate: 1e-4 }, evalSamples: 10_000 }
+  return { ...q, encoder: { hiddenWidths: [100, 500, 500, 500, 500, 100], weightInit: 'heUniform' }, train: { steps: 300_000, batchSize: 6144, learningRate: 1e-4 }, evalSamples: 10_000 }
 }
 
 /** Fig. 1 middle (box) / right (sphere): layer-wise adjusted R² of content and style through the encoder. */
@@ -150,7 +165,7 @@ async function trainAndProbe(
   // τ_c applies to the first d_c outputs of the experiment's split; the control (d_c = 0) uses the same τ vector.
   const tau = contentStyleTau({ dims: config.dims, contentDims: config.contentDims, tauContent: variant.tauContent, tauStyle: config.tauStyle })
   const normalizeOutput = space === 'sphere' && variant.normalize
-  const f = createMlpEncoder({ inputDim: config.dims, hiddenWidths: config.encoder.hiddenWidths, outputNormalization: normalizeOutput ? 'fixedSphere' : 'none', seed, name: `${key}-f` })
+  const f = createMlpEncoder({ inputDim: config.dims, hiddenWidths: config.encoder.hiddenWidths, weightInit: config.encoder.weightInit, outputNormalization: normalizeOutput ? 'fixedSphere' : 'none', seed, name: `${key}-f` })
   try {
     const outcome = await trainEncoder({ space, encoder: f, dgp, seed, key, tau, train: config.train, store, log, label: `${key} (${variant.name})` })
     const probe = dgp.reseed(stepSeed(seed, 'probe', 0)).sample(config.evalSamples)
@@ -163,9 +178,12 @@ async function trainAndProbe(
       const r = r2ContentStyleDense(rep, latents, { contentIndices: meta.contentIndices, styleIndices: meta.styleIndices, adjusted: true, testFraction: 0.5, seed, ridge: LAYER_R2_RIDGE })
       layers.push({ name: f.tapNames[i]!, width: f.tapWidths[i]!, content: r.content, style: r.style })
     }
+    const last = await readMatrix(taps.at(-1)!, 'output')
+    const eig = covarianceSpectrum(last, { l2Normalize: false }).eigenvalues
+    const outputSpectrum = eig.map((e) => Math.sqrt(e / eig[0]!))
     tf.dispose([...taps, ...(Object.values(probe) as tf.Tensor[])])
     log(`${key}: adjusted R² (content/style) per layer: ${layers.map((l) => `${l.content.toFixed(2)}/${l.style.toFixed(2)}`).join('  ')}`)
-    return { variant: variant.name, seed, layers, finalLoss: outcome.finalLoss, lossHistory: outcome.lossHistory }
+    return { variant: variant.name, seed, layers, outputSpectrum, finalLoss: outcome.finalLoss, lossHistory: outcome.lossHistory }
   } finally {
     f.dispose()
   }
@@ -211,8 +229,40 @@ export async function summarizeLayerR2(space: SpaceKind, config: Fig1R2Config, r
     measured: fixOut.toFixed(3),
     holds: fixOut >= outStyle + config.claims.improvement,
   })
+  // The spectrum view: mean of the d − d_c smallest normalised σ of the output covariance (the style block).
+  const styleBlock = (name: string) => {
+    const rs = byVariant(name)
+    const ds = config.dims - config.contentDims
+    return meanStd(rs.map((r) => r.outputSpectrum.slice(r.outputSpectrum.length - ds).reduce((a, b) => a + b, 0) / ds)).mean
+  }
+  const baseBlock = styleBlock(base.name)
+  const controlBlock = styleBlock(control.name)
+  claims.push({
+    id: `${space}-output-spectrum-collapse`,
+    description: `${space}, ${base.name}: the style directions of the output covariance spectrum are suppressed relative to the d_c = 0 control (spectrum view of collapse, §4.2)`,
+    expected: `mean of the ${config.dims - config.contentDims} smallest normalised σ ≤ control − ${config.claims.spectrumMargin} (${(controlBlock - config.claims.spectrumMargin).toFixed(3)})`,
+    measured: baseBlock.toFixed(3),
+    holds: baseBlock <= controlBlock - config.claims.spectrumMargin,
+  })
   const header = ['| variant | ' + baseLayers.map((l) => `${l.name} (${l.width})`).join(' | ') + ' |', '|---|' + baseLayers.map(() => '---').join('|') + '|']
   const rows = config.variants.map((v) => `| ${v.name} | ${avgLayers(v.name).map((l) => `${l.content.toFixed(2)} / ${l.style.toFixed(2)}`).join(' | ')} |`)
+  const spectrumRows = config.variants.map((v) => {
+    const rs = byVariant(v.name)
+    const mean = rs[0]!.outputSpectrum.map((_, k) => meanStd(rs.map((r) => r.outputSpectrum[k]!)).mean)
+    return `| ${v.name} | ${mean.map((x) => x.toFixed(2)).join(' ')} | ${styleBlock(v.name).toFixed(3)} |`
+  })
+  const spectrumSvg = await renderVegaLiteSvg({
+    title: { text: `Output covariance spectrum of f, ${space === 'box' ? 'hyperbox' : 'hypersphere'}`, anchor: 'start' },
+    width: 300,
+    height: 200,
+    data: { values: runs.flatMap((r) => r.outputSpectrum.map((value, k) => ({ index: k + 1, value, variant: r.variant, seed: r.seed }))) },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'index', type: 'ordinal', title: 'singular value index', axis: { labelAngle: 0 } },
+      y: { aggregate: 'mean', field: 'value', type: 'quantitative', title: 'normalised singular value', scale: { domain: [0, 1] } },
+      color: { field: 'variant', type: 'nominal', title: null, sort: config.variants.map((v) => v.name), legend: { labelLimit: 320 } },
+    },
+  } as never)
   const svg = await renderVegaLiteSvg({
     title: { text: `Fig. 1 ${space === 'box' ? 'middle (hyperbox)' : 'right (hypersphere)'}: adjusted R² through the encoder`, anchor: 'start' },
     width: 380,
@@ -238,12 +288,21 @@ export async function summarizeLayerR2(space: SpaceKind, config: Fig1R2Config, r
     metrics: { runs, meanLayers: Object.fromEntries(config.variants.map((v) => [v.name, avgLayers(v.name)])) },
     paper: { claim: `Fig. 1 ${space === 'box' ? 'middle' : 'right'}: collapse only in the last layer when τ_c = τ_s; ${space === 'box' ? 'τ_c < τ_s alleviates it' : 'τ_c < τ_s and removing the ℓ2-normalisation alleviate it'} (qualitative)` },
     claims,
-    figures: [{ name: `fig1-r2-${space}`, caption: `Adjusted R² (held-out half) of style (solid) and content (dashed) latents from every layer of f, ${space}`, svg }],
+    figures: [
+      { name: `fig1-r2-${space}`, caption: `Adjusted R² (held-out half) of style (solid) and content (dashed) latents from every layer of f, ${space}`, svg },
+      { name: `fig1-r2-${space}-output-spectrum`, caption: `Normalised singular values of the output covariance of f on the probe set, ${space} (mean over seeds)`, svg: spectrumSvg },
+    ],
     reportMarkdown: [
       `d = ${config.dims}, d_c = ${config.contentDims}, encoder widths ${config.encoder.hiddenWidths.join('-')}-${config.dims}, ${config.train.steps} Adam steps (lr ${config.train.learningRate}, batch ${config.train.batchSize}); adjusted R² (p = layer width) on a held-out half of ${config.evalSamples} samples. Cells: content / style.`,
       '',
       ...header,
       ...rows,
+      '',
+      `Output covariance spectrum (normalised singular values, descending; last column: mean of the ${config.dims - config.contentDims} smallest = the style block). R² is invariant to the scale of a direction, the spectrum is not: a style direction that is shrunk but still present keeps its R².`,
+      '',
+      '| variant | normalised σ of the output | style block |',
+      '|---|---|---|',
+      ...spectrumRows,
     ].join('\n'),
   }
 }

@@ -23,8 +23,10 @@ describe('fig1-spectrum', () => {
     const perSpace = (s: string) => [`${s}-reference-flat`, `${s}-dc2-collapse`, `${s}-prop3-collapse-without-tau`, `${s}-prop3-tau-restores`]
     expect(result.claims.map((c) => c.id)).toEqual([...perSpace('box'), ...perSpace('sphere')])
     const runs = (result.metrics as { runs: SpectrumRun[] }).runs
-    // per space: the sweep (d_c 0, 2), the Prop. 3 pair and the δ control
-    expect(runs).toHaveLength(10)
+    // per space: the sweep (d_c 0, 2), the Prop. 3 pair and the δ control; on the sphere also the τ_c run w/o ℓ2-norm
+    expect(runs).toHaveLength(11)
+    expect(runs.filter((r) => r.normalized === false && r.space === 'sphere').map((r) => [r.contentDims, r.tauContent])).toEqual([[2, 0.01]])
+    expect(runs.filter((r) => r.space === 'sphere' && r.normalized === true)).toHaveLength(5)
     for (const r of runs) {
       expect(r.weights[0]).toBeCloseTo(1, 12)
       expect(r.endToEnd).toHaveLength(4)
@@ -59,6 +61,27 @@ describe('fig1-spectrum', () => {
     expect(noFix.claims.map((c) => c.holds)).toEqual([true, false, true, false])
     const unflatReference = await summarizeSpectra(config, [run(0, 0, 1, collapsed), run(2, 0, 1, flat), run(2, sc, 1, collapsed), run(2, sc, tc, flat), run(2, 0, tc, flat)])
     expect(unflatReference.claims.map((c) => c.holds)).toEqual([false, false, false, false])
+    // sphere: the τ claim reads the run without the ℓ2-normalisation (the paper's sphere remedy), not the normalised one
+    const sphereConfig: Fig1SpectrumConfig = { ...config, spaces: { sphere: base.spaces.sphere } }
+    const onSphere = (r: SpectrumRun, normalized: boolean): SpectrumRun => ({ ...r, space: 'sphere', normalized })
+    const sphereRuns = (unnormalizedTau: number[], normalizedTau: number[]) => [
+      onSphere(run(0, 0, 1, flat), true),
+      onSphere(run(2, 0, 1, collapsed), true),
+      onSphere(run(2, sc, 1, collapsed), true),
+      onSphere(run(2, sc, tc, normalizedTau), true),
+      onSphere(run(2, 0, tc, collapsed), true),
+      onSphere(run(2, sc, tc, unnormalizedTau), false),
+    ]
+    const remedy = await summarizeSpectra(sphereConfig, sphereRuns(flat, collapsed))
+    expect(remedy.claims.map((c) => [c.id, c.holds])).toEqual([
+      ['sphere-reference-flat', true],
+      ['sphere-dc2-collapse', true],
+      ['sphere-prop3-collapse-without-tau', true],
+      ['sphere-prop3-tau-restores', true],
+    ])
+    expect(remedy.claims[3]!.measured).toMatch(/^0\.000 .*ℓ2-normalisation: 0\.425/)
+    const normalizedOnly = await summarizeSpectra(sphereConfig, sphereRuns(collapsed, flat))
+    expect(normalizedOnly.claims[3]!.holds).toBe(false)
     expect(tailMean([1, 0.5, 0.2, 0.1], 2)).toBeCloseTo(0.15, 12)
     expect(spectrumDistance([1, 0.5], [1, 0.1])).toBeCloseTo(0.2, 12)
   })

@@ -55,6 +55,8 @@ export interface SpectrumRun {
   /** σ_c of the content conditional (0 = δ). */
   contentSigma: number
   tauContent: number
+  /** Sphere: whether f's output is ℓ2-normalised before the cosine loss (false = the paper's "w/o ℓ2-norm"). Box: false. */
+  normalized?: boolean
   seed: number
   /** Normalised singular values of the learned W (what Fig. 1 left plots). */
   weights: number[]
@@ -66,18 +68,30 @@ export interface SpectrumRun {
   lossHistory: [number, number][]
 }
 
-function runKey(space: SpaceKind, dc: number, sigmaC: number, tauC: number, seed: number): string {
-  return `${space}-dc${dc}-sc${sigmaC}-tauc${tauC}-seed${seed}`
+function runKey(space: SpaceKind, dc: number, sigmaC: number, tauC: number, seed: number, unnormalized = false): string {
+  return `${space}-dc${dc}-sc${sigmaC}-tauc${tauC}${unnormalized ? '-nonorm' : ''}-seed${seed}`
 }
 
-/** The runs of one space: the τ_c = τ_s sweep, the Prop. 3 pair (σ_c > 0; τ_c = τ_s and τ_c), the δ control. */
-function grid(config: Fig1SpectrumConfig): { dc: number; sigmaC: number; tauC: number }[] {
+interface GridPoint {
+  dc: number
+  sigmaC: number
+  tauC: number
+  /** Sphere only: train without the output ℓ2-normalisation (raw dot products). */
+  unnormalized?: boolean
+}
+
+/**
+ * The runs of one space: the τ_c = τ_s sweep, the Prop. 3 pair (σ_c > 0; τ_c = τ_s and τ_c), the δ control, and on the
+ * sphere the Prop. 3 τ_c run without the ℓ2-normalisation (§4.1: on the sphere "we further need to remove" it).
+ */
+function grid(config: Fig1SpectrumConfig, space: SpaceKind): GridPoint[] {
   const { prop3, tauStyle } = config
   return [
     ...config.contentDims.map((dc) => ({ dc, sigmaC: 0, tauC: tauStyle })),
     { dc: prop3.contentDims, sigmaC: prop3.contentSigma, tauC: tauStyle },
     { dc: prop3.contentDims, sigmaC: prop3.contentSigma, tauC: prop3.tauContent },
     { dc: prop3.contentDims, sigmaC: 0, tauC: prop3.tauContent },
+    ...(space === 'sphere' ? [{ dc: prop3.contentDims, sigmaC: prop3.contentSigma, tauC: prop3.tauContent, unnormalized: true }] : []),
   ]
 }
 
@@ -123,14 +137,14 @@ export const fig1Spectrum: Experiment<Fig1SpectrumConfig> = {
     for (const space of ['box', 'sphere'] as const) {
       if (config.spaces[space] === undefined) continue
       for (const seed of seeds) {
-        for (const { dc, sigmaC, tauC } of grid(config)) {
-          const key = runKey(space, dc, sigmaC, tauC, seed)
+        for (const point of grid(config, space)) {
+          const key = runKey(space, point.dc, point.sigmaC, point.tauC, seed, point.unnormalized)
           const done = store.loadResult<SpectrumRun>(key)
           if (done !== undefined) {
             runs.push(done)
             continue
           }
-          const r = await trainLinear(space, dc, sigmaC, tauC, seed, config, store, log)
+          const r = await trainLinear(space, point, seed, config, store, log)
           store.saveResult(key, r)
           runs.push(r)
         }
@@ -144,9 +158,11 @@ function matMul(a: readonly (readonly number[])[], b: readonly (readonly number[
   return a.map((row) => b[0]!.map((_, j) => row.reduce((acc, aik, k) => acc + aik * b[k]![j]!, 0)))
 }
 
-async function trainLinear(space: SpaceKind, dc: number, sigmaC: number, tauC: number, seed: number, config: Fig1SpectrumConfig, store: CheckpointStore, log: (l: string) => void): Promise<SpectrumRun> {
+async function trainLinear(space: SpaceKind, point: GridPoint, seed: number, config: Fig1SpectrumConfig, store: CheckpointStore, log: (l: string) => void): Promise<SpectrumRun> {
+  const { dc, sigmaC, tauC } = point
+  const normalized = space === 'sphere' && point.unnormalized !== true
   const settings = config.spaces[space]!
-  const key = runKey(space, dc, sigmaC, tauC, seed)
+  const key = runKey(space, dc, sigmaC, tauC, seed, point.unnormalized)
   const dgp = createDgp({
     space,
     dims: config.dims,
@@ -159,7 +175,7 @@ async function trainLinear(space: SpaceKind, dc: number, sigmaC: number, tauC: n
   })
   // The encoder's first d_c outputs get τ_c (the model is free to route content there; reference.md §3.2).
   const tau = dc === 0 ? [...Array(config.dims)].map(() => config.tauStyle) : contentStyleTau({ dims: config.dims, contentDims: dc, tauContent: tauC, tauStyle: config.tauStyle })
-  const f = createLinearEncoder({ inputDim: config.dims, outputNormalization: space === 'sphere' ? 'fixedSphere' : 'none', seed, name: `fig1-${key}` })
+  const f = createLinearEncoder({ inputDim: config.dims, outputNormalization: normalized ? 'fixedSphere' : 'none', seed, name: `fig1-${key}` })
   try {
     const outcome = await trainEncoder({ space, encoder: f, dgp, seed, key, tau, train: settings.train, store, log, label: `fig1 ${key}` })
     const w = f.weightMatrix()
@@ -170,6 +186,7 @@ async function trainLinear(space: SpaceKind, dc: number, sigmaC: number, tauC: n
       contentDims: dc,
       contentSigma: sigmaC,
       tauContent: tauC,
+      normalized,
       seed,
       weights: normalizedSingularValues(w),
       endToEnd: normalizedSingularValues(h),
@@ -180,6 +197,11 @@ async function trainLinear(space: SpaceKind, dc: number, sigmaC: number, tauC: n
   } finally {
     f.dispose()
   }
+}
+
+/** A sphere run trained without the output ℓ2-normalisation (results saved before the field existed were normalised). */
+function isUnnormalizedSphere(r: SpectrumRun): boolean {
+  return r.space === 'sphere' && r.normalized === false
 }
 
 /** Mean of the `count` smallest entries of a descending spectrum: the style block after collapse. */
@@ -206,7 +228,8 @@ export async function summarizeSpectra(config: Fig1SpectrumConfig, runs: readonl
   for (const space of ['box', 'sphere'] as const) {
     const inSpace = runs.filter((r) => r.space === space)
     if (inSpace.length === 0) continue
-    const group = (dc: number, sigmaC: number, tauC: number) => inSpace.filter((r) => r.contentDims === dc && r.contentSigma === sigmaC && r.tauContent === tauC)
+    const group = (dc: number, sigmaC: number, tauC: number, unnormalized = false) =>
+      inSpace.filter((r) => r.contentDims === dc && r.contentSigma === sigmaC && r.tauContent === tauC && isUnnormalizedSphere(r) === unnormalized)
     const reference = group(0, 0, config.tauStyle)
     const refOf = (seed: number) => reference.find((r) => r.seed === seed) ?? reference[0]!
     const styleBlock = (rs: SpectrumRun[], ds: number, which: 'weights' | 'endToEnd' | 'effective') => mean(rs.map((r) => tailMean(r[which], ds)))
@@ -233,7 +256,10 @@ export async function summarizeSpectra(config: Fig1SpectrumConfig, runs: readonl
     }
     const { contentDims: pdc, contentSigma: psc, tauContent: ptc } = config.prop3
     const without = distance(group(pdc, psc, config.tauStyle))
-    const withTau = distance(group(pdc, psc, ptc))
+    // Sphere: the paper's remedy is τ_c < τ_s *and* no ℓ2-normalisation (§4.1); the normalised τ run is reported too.
+    const sphere = space === 'sphere'
+    const normalizedTau = distance(group(pdc, psc, ptc))
+    const withTau = sphere ? distance(group(pdc, psc, ptc, true)) : normalizedTau
     const control = distance(group(pdc, 0, ptc))
     claims.push({
       id: `${space}-prop3-collapse-without-tau`,
@@ -244,21 +270,21 @@ export async function summarizeSpectra(config: Fig1SpectrumConfig, runs: readonl
     })
     claims.push({
       id: `${space}-prop3-tau-restores`,
-      description: `${space}, d_c = ${pdc} with σ_c = ${psc}, τ_c = ${ptc}·τ_s: W's spectrum matches the d_c = 0 one (Fig. 1 left dashed)`,
+      description: `${space}, d_c = ${pdc} with σ_c = ${psc}, τ_c = ${ptc}·τ_s${sphere ? ' without the ℓ2-normalisation' : ''}: W's spectrum matches the d_c = 0 one (Fig. 1 left dashed)`,
       expected: `mean |σ − σ(d_c = 0)| of W ≤ ${c.matchTolerance}`,
-      measured: `${f3(withTau)} (τ_c = τ_s: ${f3(without)}; δ content with the same τ_c: ${f3(control)})`,
+      measured: `${f3(withTau)} (τ_c = τ_s: ${f3(without)}; ${sphere ? `τ_c with the ℓ2-normalisation: ${f3(normalizedTau)}; ` : ''}δ content with the same τ_c: ${f3(control)})`,
       holds: withTau <= c.matchTolerance,
     })
-    for (const { dc, sigmaC, tauC } of grid(config)) {
-      const g = group(dc, sigmaC, tauC)
+    for (const { dc, sigmaC, tauC, unnormalized } of grid(config, space)) {
+      const g = group(dc, sigmaC, tauC, unnormalized)
       if (g.length === 0) continue
       const ds = config.dims - Math.max(dc, 1)
       table.push(
-        `| ${space} | ${dc} | ${sigmaC} | ${tauC / config.tauStyle} | ${f3(styleBlock(g, ds, 'endToEnd'))} | ${f3(styleBlock(g, ds, 'weights'))} | ${f3(distance(g))} | ${f3(styleBlock(g, ds, 'effective'))} | ${f3(mean(g.map((r) => r.finalLoss)))} |`,
+        `| ${space}${unnormalized ? ' w/o ℓ2-norm' : ''} | ${dc} | ${sigmaC} | ${tauC / config.tauStyle} | ${f3(styleBlock(g, ds, 'endToEnd'))} | ${f3(styleBlock(g, ds, 'weights'))} | ${f3(distance(g))} | ${f3(styleBlock(g, ds, 'effective'))} | ${f3(mean(g.map((r) => r.finalLoss)))} |`,
       )
     }
   }
-  const label = (r: SpectrumRun) => (r.contentSigma > 0 ? `d_c = ${r.contentDims}, σ_c = ${r.contentSigma}` : `d_c = ${r.contentDims}`)
+  const label = (r: SpectrumRun) => (r.contentSigma > 0 ? `d_c = ${r.contentDims}, σ_c = ${r.contentSigma}` : `d_c = ${r.contentDims}`) + (isUnnormalizedSphere(r) ? ', w/o ℓ2-norm' : '')
   const figure = async (which: 'weights' | 'endToEnd', title: string) =>
     renderVegaLiteSvg({
       title: { text: title, anchor: 'start' },
