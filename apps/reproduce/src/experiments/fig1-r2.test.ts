@@ -21,7 +21,7 @@ describe('fig1-r2', () => {
     const code = await main(['run', 'fig1-r2-sphere', '--backend', 'cpu', '--out', out, ...tiny.flatMap((s) => ['--set', s])], { io: { out: () => {}, err: (l) => err.push(l) } })
     expect(code, err.join('\n')).toBe(0)
     const result = resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')))
-    expect(result.claims.map((c) => c.id)).toEqual(['sphere-collapse-last-layer', 'sphere-fix-alleviates', 'sphere-output-spectrum-collapse'])
+    expect(result.claims.map((c) => c.id)).toEqual(['sphere-control-learns-style', 'sphere-collapse-last-layer', 'sphere-fix-alleviates', 'sphere-output-spectrum-collapse'])
     const runs = (result.metrics as { runs: LayerR2Run[] }).runs
     expect(runs.map((r) => r.variant)).toEqual(['τ_c = τ_s', 'd_c = 0 (control)', 'τ_c < τ_s', 'τ_c < τ_s, w/o ℓ2-norm'])
     // taps: two hidden layers, the output, and the normalised output where the sphere variant normalises
@@ -60,21 +60,26 @@ describe('fig1-r2', () => {
     })
     const control = run('d_c = 0 (control)', [0.9, 0.9, 0.88])
     const collapsedFixed = await summarizeLayerR2('box', config, [run('τ_c = τ_s', [0.9, 0.9, 0.3]), control, run('τ_c < τ_s', [0.9, 0.9, 0.7])])
-    expect(collapsedFixed.claims.map((c) => c.holds)).toEqual([true, true, false])
+    expect(collapsedFixed.claims.map((c) => c.holds)).toEqual([true, true, true, false])
     const neither = await summarizeLayerR2('box', config, [run('τ_c = τ_s', [0.9, 0.9, 0.88]), control, run('τ_c < τ_s', [0.9, 0.9, 0.9])])
-    expect(neither.claims.map((c) => c.holds)).toEqual([false, false, false])
+    expect(neither.claims.map((c) => c.holds)).toEqual([true, false, false, false])
     // a drop that the no-content control shows as well is not content suppressing style
     const alsoInControl = await summarizeLayerR2('box', config, [run('τ_c = τ_s', [0.9, 0.9, 0.3]), run('d_c = 0 (control)', [0.9, 0.9, 0.35]), run('τ_c < τ_s', [0.9, 0.9, 0.7])])
-    expect(alsoInControl.claims.map((c) => c.holds)).toEqual([false, true, false])
+    expect(alsoInControl.claims.map((c) => c.holds)).toEqual([false, false, true, false])
     // the spectrum claim: style block of the output spectrum (8 smallest of 10) vs the control's
     const withSpectrum = (r: LayerR2Run, spectrum: number[]): LayerR2Run => ({ ...r, outputSpectrum: spectrum })
     const flat = [1, 0.95, 0.9, 0.9, 0.85, 0.85, 0.8, 0.8, 0.75, 0.7]
     const suppressed = [1, 0.9, 0.2, 0.2, 0.15, 0.15, 0.1, 0.1, 0.05, 0.05]
     const spectral = await summarizeLayerR2('box', config, [withSpectrum(run('τ_c = τ_s', [0.9, 0.9, 0.88]), suppressed), withSpectrum(control, flat), run('τ_c < τ_s', [0.9, 0.9, 0.9])])
-    expect(spectral.claims.map((c) => [c.id, c.holds])).toEqual([['box-collapse-last-layer', false], ['box-fix-alleviates', false], ['box-output-spectrum-collapse', true]])
-    expect(spectral.claims[2]!.measured).toBe(((0.2 + 0.2 + 0.15 + 0.15 + 0.1 + 0.1 + 0.05 + 0.05) / 8).toFixed(3))
+    expect(spectral.claims.map((c) => [c.id, c.holds])).toEqual([
+      ['box-control-learns-style', true],
+      ['box-collapse-last-layer', false],
+      ['box-fix-alleviates', false],
+      ['box-output-spectrum-collapse', true],
+    ])
+    expect(spectral.claims[3]!.measured).toBe(((0.2 + 0.2 + 0.15 + 0.15 + 0.1 + 0.1 + 0.05 + 0.05) / 8).toFixed(3))
     const notSuppressed = await summarizeLayerR2('box', config, [withSpectrum(run('τ_c = τ_s', [0.9, 0.9, 0.88]), flat), withSpectrum(control, flat), run('τ_c < τ_s', [0.9, 0.9, 0.9])])
-    expect(notSuppressed.claims[2]!.holds).toBe(false)
+    expect(notSuppressed.claims[3]!.holds).toBe(false)
     expect(spectral.figures.map((f) => f.name)).toEqual(['fig1-r2-box', 'fig1-r2-box-output-spectrum'])
     void fig1R2Sphere
   })

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../cli.js'
 import { resolveConfig } from '../run/runner.js'
 import { resultSchema } from '../run/result-schema.js'
-import { fig1Spectrum, spectrumDistance, summarizeSpectra, tailMean, type Fig1SpectrumConfig, type SpectrumRun } from './fig1-spectrum.js'
+import { fig1Spectrum, spectrumDistance, summarizeSpectra, type Fig1SpectrumConfig, type SpectrumRun } from './fig1-spectrum.js'
+import { tailMean } from './stats.js'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')

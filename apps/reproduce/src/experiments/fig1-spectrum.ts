@@ -6,7 +6,7 @@ import { createLinearEncoder } from '@cl/models'
 import { renderVegaLiteSvg } from '../report/vega-svg.js'
 import { CheckpointStore } from '../train/checkpoint-store.js'
 import type { Claim, Experiment } from './experiment.js'
-import { meanStd } from './stats.js'
+import { meanStd, tailMean } from './stats.js'
 import { paperGenerator, trainEncoder, type SpaceKind } from './synthetic.js'
 
 const int = (min: number) => z.number().int().min(min)
@@ -202,12 +202,6 @@ async function trainLinear(space: SpaceKind, point: GridPoint, seed: number, con
 /** A sphere run trained without the output ℓ2-normalisation (results saved before the field existed were normalised). */
 function isUnnormalizedSphere(r: SpectrumRun): boolean {
   return r.space === 'sphere' && r.normalized === false
-}
-
-/** Mean of the `count` smallest entries of a descending spectrum: the style block after collapse. */
-export function tailMean(spectrum: readonly number[], count: number): number {
-  const tail = spectrum.slice(spectrum.length - count)
-  return tail.reduce((a, b) => a + b, 0) / tail.length
 }
 
 /** Mean absolute difference of two normalised spectra (same length). */

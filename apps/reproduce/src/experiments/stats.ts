@@ -22,3 +22,9 @@ export function stepSeed(seed: number, job: string, step: number): number {
   }
   return h
 }
+
+/** Mean of the `count` smallest entries of a descending spectrum: the style block after collapse. */
+export function tailMean(spectrum: readonly number[], count: number): number {
+  const tail = spectrum.slice(spectrum.length - count)
+  return tail.reduce((a, b) => a + b, 0) / tail.length
+}
