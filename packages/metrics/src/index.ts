@@ -20,6 +20,7 @@ export { adjustR2, type AdjustedR2P } from './adjusted-r2.js'
 export {
   r2Score,
   r2ScoreDense,
+  selectRidge,
   r2FromPredictions,
   r2ContentStyle,
   r2ContentStyleDense,

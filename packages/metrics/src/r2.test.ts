@@ -2,7 +2,7 @@ import { createRng, countLeakedTensors, isClError, type Rng } from '@cl/core'
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { adjustR2 } from './adjusted-r2.js'
-import { r2ContentStyle, r2ContentStyleLayers, r2FromPredictions, r2Score } from './r2.js'
+import { r2ContentStyle, r2ContentStyleLayers, r2FromPredictions, r2Score, selectRidge } from './r2.js'
 import { trainTestSplit } from './split.js'
 
 beforeAll(async () => {
@@ -263,5 +263,45 @@ describe('r2ContentStyle', () => {
     // d_c = 0 sweeps: an empty set gives NaN, not an error
     expect(r2ContentStyle(h, z, { contentIndices: [], styleIndices: [0, 1, 2, 3, 4, 5, 6] }).content).toBeNaN()
     expect(() => r2ContentStyle(h, z, { contentIndices: [7], styleIndices: [] })).toThrow(/contentIndices/)
+  })
+})
+
+describe('ridgeGrid: the ridge chosen by 4-fold cross-validation (RidgeCV)', () => {
+  // 2 informative predictors among 100 noise ones, 240 samples (120 fit): OLS held-out MSE ≈ σ²·(1 + p/(n − p − 1))
+  // ≈ 6.3 against Var y = 3, i.e. R² ≈ −1; a strong ridge shrinks the noise coefficients.
+  const rng = createRng(21)
+  const n = 240
+  const x = normalMatrix(rng, n, 102)
+  const y = x.map((row) => [row[0]! + row[1]! + rng.normal()])
+  const options = { testFraction: 0.5, seed: 3 }
+
+  it('picks a large ridge on an overfitting problem and scores better held out than the fixed tiny ridge', () => {
+    const tiny = r2Score(x, y, { ...options, ridge: 1e-8 })
+    const chosen = r2Score(x, y, { ...options, ridgeGrid: [1e-8, 1e-4, 1e-2, 0.1, 0.3, 1, 10, 100] })
+    // held out (this split): ridge 0.1 → 0.34, 0.3 → 0.48, 1 → 0.41, 10 → 0.11; the population R² is 2/3
+    expect(chosen.ridgeUsed).toBeGreaterThanOrEqual(0.1)
+    expect(chosen.ridgeUsed).toBeLessThanOrEqual(1)
+    expect(tiny.r2Mean).toBeLessThan(0)
+    expect(chosen.r2Mean).toBeGreaterThan(0.3)
+  })
+
+  it('a one-value grid is that fixed ridge, and a well-posed problem keeps a small ridge', () => {
+    expect(r2Score(x, y, { ...options, ridgeGrid: [1] })).toEqual(r2Score(x, y, { ...options, ridge: 1 }))
+    const xs = normalMatrix(rng, 400, 3)
+    const ys = xs.map((row) => [row[0]! - 2 * row[2]! + 0.01 * rng.normal()])
+    expect(selectRidge({ data: Float64Array.from(xs.flat()), shape: [400, 3] }, { data: Float64Array.from(ys.flat()), shape: [400, 1] }, [1e-8, 1, 100])).toBe(1e-8)
+  })
+
+  it('rejects an empty or invalid grid with a typed error naming ridgeGrid', () => {
+    for (const grid of [[], [-1], [Number.NaN], 'x']) {
+      let err: unknown
+      try {
+        r2Score(x, y, { ...options, ridgeGrid: grid as never })
+      } catch (e) {
+        err = e
+      }
+      expect(isClError(err)).toBe(true)
+      expect(String(err)).toMatch(/ridgeGrid/)
+    }
   })
 })

@@ -1,4 +1,4 @@
-import { InvalidConfigError, ShapeMismatchError } from '@cl/core'
+import { InvalidConfigError, ShapeMismatchError, createRng } from '@cl/core'
 import { adjustR2, type AdjustedR2P } from './adjusted-r2.js'
 import { fitLinearRegression, predictLinear } from './linear-regression.js'
 import { assertSameRows, selectRows, toDenseMatrix, type DenseMatrix, type MatrixInput } from './matrix-input.js'
@@ -16,8 +16,15 @@ export interface R2Options {
   readonly testFraction?: number
   /** Seed of the shuffled split (`createRng`); default 0. */
   readonly seed?: number
-  /** Relative ridge of the regression (see `fitLinearRegression`); default 1e-8. */
+  /** Relative ridge of the regression (see `fitLinearRegression`); default 1e-8. Ignored when `ridgeGrid` is set. */
   readonly ridge?: number
+  /**
+   * Choose the relative ridge by cross-validation instead (sklearn `RidgeCV(cv=4)`): every value is scored by mean raw
+   * R² over 4 shuffled folds of the fit part (folds from `seed`), and the best one is refitted on the whole fit part.
+   * Guards wide, nearly collinear layers against a held-out R² that explodes with a tiny fixed ridge. Costs
+   * 4 × grid size extra fits.
+   */
+  readonly ridgeGrid?: readonly number[]
 }
 
 export interface R2Result {
@@ -84,7 +91,8 @@ export function r2ScoreDense(x: DenseMatrix, y: DenseMatrix, options: R2Options 
   const heldOut = split.test.length > 0
   const xTrain = heldOut ? selectRows(x, split.train) : x
   const yTrain = heldOut ? selectRows(y, split.train) : y
-  const fit = fitLinearRegression(xTrain, yTrain, options.ridge === undefined ? {} : { ridge: options.ridge })
+  const ridge = options.ridgeGrid === undefined ? options.ridge : selectRidge(xTrain, yTrain, options.ridgeGrid, options.seed ?? 0)
+  const fit = fitLinearRegression(xTrain, yTrain, ridge === undefined ? {} : { ridge })
   const xScore = heldOut ? selectRows(x, split.test) : x
   const yScore = heldOut ? selectRows(y, split.test) : y
   const r2PerDim = r2Dense(yScore, predictLinear(fit, xScore))
@@ -104,6 +112,44 @@ export function r2ScoreDense(x: DenseMatrix, y: DenseMatrix, options: R2Options 
     nTest: split.test.length,
     ridgeUsed: fit.ridgeUsed,
   }
+}
+
+/** Folds of the ridge selection (see `ridgeGrid`). */
+export const RIDGE_CV_FOLDS = 4
+
+/**
+ * The grid value with the best mean R² over {@link RIDGE_CV_FOLDS}-fold cross-validation on (x, y) (shuffled folds from
+ * `seed`; ties: the smaller ridge). See `ridgeGrid`.
+ */
+export function selectRidge(x: DenseMatrix, y: DenseMatrix, grid: readonly number[], seed = 0): number {
+  if (!Array.isArray(grid) || grid.length === 0 || grid.some((r) => typeof r !== 'number' || !(r >= 0) || !Number.isFinite(r))) {
+    throw new InvalidConfigError('ridgeGrid', 'a non-empty array of finite numbers ≥ 0', grid)
+  }
+  const n = x.shape[0]
+  if (n < 2 * RIDGE_CV_FOLDS) throw new ShapeMismatchError(`representation (ridgeGrid needs ≥ ${2 * RIDGE_CV_FOLDS} fit samples)`, [2 * RIDGE_CV_FOLDS, null], [...x.shape])
+  const perm = Int32Array.from({ length: n }, (_, i) => i)
+  const rng = createRng(seed).fork('ridge-cv')
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1)
+    const t = perm[i]!
+    perm[i] = perm[j]!
+    perm[j] = t
+  }
+  const folds = Array.from({ length: RIDGE_CV_FOLDS }, (_, f) => {
+    const val = perm.filter((_, i) => i % RIDGE_CV_FOLDS === f).sort()
+    const fit = perm.filter((_, i) => i % RIDGE_CV_FOLDS !== f).sort()
+    return { xFit: selectRows(x, fit), yFit: selectRows(y, fit), xVal: selectRows(x, val), yVal: selectRows(y, val) }
+  })
+  let best = grid[0]!
+  let bestScore = -Infinity
+  for (const ridge of [...grid].sort((a, b) => a - b)) {
+    const score = average(folds.map((f) => average(r2Dense(f.yVal, predictLinear(fitLinearRegression(f.xFit, f.yFit, { ridge }), f.xVal)))))
+    if (score > bestScore) {
+      best = ridge
+      bestScore = score
+    }
+  }
+  return best
 }
 
 /**
