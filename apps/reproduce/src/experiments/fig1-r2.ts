@@ -65,12 +65,13 @@ export const fig1R2ConfigSchema = z
 export type Fig1R2Config = z.infer<typeof fig1R2ConfigSchema>
 
 /**
- * Ridge of the layer-wise regressions, on standardised predictors (scale-invariant: small, collapsed units are not
- * penalised more than large ones). Hidden layers of a leaky-ReLU MLP are nearly collinear (a 100-wide layer computed
- * from a 40-wide one spans little more than 40 directions); with the metrics default (1e-8) the held-out R² of such a
- * layer exploded to −100 and below in quick runs. 1e-3 keeps it finite and changes well-posed fits by < 1e-3.
+ * Candidate relative ridges of the layer-wise regressions, on standardised predictors (scale-invariant), chosen per
+ * layer by 4-fold cross-validation on the fit half (`@cl/metrics` `ridgeGrid`). Hidden layers of a leaky-ReLU MLP
+ * are nearly collinear (a 100-wide layer computed from a 40-wide one spans little more than 40 directions): with a
+ * tiny fixed ridge (the metrics default 1e-8) their held-out R² exploded to −100 and below, and even 1e-3 left
+ * single layers at −3 in longer runs.
  */
-export const LAYER_R2_RIDGE = 1e-3
+export const LAYER_R2_RIDGE_GRID = [1e-6, 1e-4, 1e-3, 1e-2, 1e-1, 1]
 
 /** Adjusted R² of content and style per layer for one trained encoder. */
 export interface LayerR2Run {
@@ -183,7 +184,7 @@ async function trainAndProbe(
     const layers = []
     for (const [i, tap] of taps.entries()) {
       const rep = await readMatrix(tap, f.tapNames[i])
-      const r = r2ContentStyleDense(rep, latents, { contentIndices: meta.contentIndices, styleIndices: meta.styleIndices, adjusted: true, testFraction: 0.5, seed, ridge: LAYER_R2_RIDGE })
+      const r = r2ContentStyleDense(rep, latents, { contentIndices: meta.contentIndices, styleIndices: meta.styleIndices, adjusted: true, testFraction: 0.5, seed, ridgeGrid: LAYER_R2_RIDGE_GRID })
       layers.push({ name: f.tapNames[i]!, width: f.tapWidths[i]!, content: r.content, style: r.style })
     }
     const last = await readMatrix(taps.at(-1)!, 'output')
