@@ -81,6 +81,8 @@ describe('fig1-r2', () => {
     const notSuppressed = await summarizeLayerR2('box', config, [withSpectrum(run('τ_c = τ_s', [0.9, 0.9, 0.88]), flat), withSpectrum(control, flat), run('τ_c < τ_s', [0.9, 0.9, 0.9])])
     expect(notSuppressed.claims[3]!.holds).toBe(false)
     expect(spectral.figures.map((f) => f.name)).toEqual(['fig1-r2-box', 'fig1-r2-box-output-spectrum'])
+    // the style/content (strokeDash) legend draws visible line symbols
+    expect(spectral.figures[0]!.svg).toMatch(/role-legend-symbol[^>]*><path[^>]*stroke="#444"[^>]*stroke-dasharray/)
     void fig1R2Sphere
   })
 })

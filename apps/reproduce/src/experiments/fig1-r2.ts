@@ -297,7 +297,7 @@ export async function summarizeLayerR2(space: SpaceKind, config: Fig1R2Config, r
       x: { field: 'layer', type: 'ordinal', title: 'layer of f', axis: { labelAngle: 0 } },
       y: { aggregate: 'mean', field: 'r2', type: 'quantitative', title: 'adjusted R²', scale: { domain: [0, 1], clamp: true } },
       color: { field: 'variant', type: 'nominal', title: null, sort: config.variants.map((v) => v.name), legend: { labelLimit: 320 } },
-      strokeDash: { field: 'latent', type: 'nominal', title: null, sort: ['style', 'content'], legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, symbolStrokeColor: '#444' } },
+      strokeDash: { field: 'latent', type: 'nominal', title: null, sort: ['style', 'content'], legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, encode: { symbols: { update: { stroke: { value: '#444' }, fill: { value: 'transparent' } } } } } },
       detail: { field: 'latent' },
     },
   } as never)

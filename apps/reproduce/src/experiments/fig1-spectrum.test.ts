@@ -81,6 +81,7 @@ describe('fig1-spectrum', () => {
       ['sphere-prop3-tau-restores', true],
     ])
     expect(remedy.claims[3]!.measured).toMatch(/^0\.000 .*ℓ2-normalisation: 0\.425/)
+    expect(remedy.figures[0]!.svg).toMatch(/role-legend-symbol[^>]*><path[^>]*stroke="#444"[^>]*stroke-dasharray/)
     const normalizedOnly = await summarizeSpectra(sphereConfig, sphereRuns(collapsed, flat))
     expect(normalizedOnly.claims[3]!.holds).toBe(false)
     expect(tailMean([1, 0.5, 0.2, 0.1], 2)).toBeCloseTo(0.15, 12)

@@ -296,7 +296,7 @@ export async function summarizeSpectra(config: Fig1SpectrumConfig, runs: readonl
           x: { field: 'index', type: 'ordinal', title: 'singular value index', axis: { labelAngle: 0 } },
           y: { aggregate: 'mean', field: 'value', type: 'quantitative', title: 'normalised singular value', scale: { domain: [0, 1] } },
           color: { field: 'run', type: 'nominal', title: null, legend: { labelLimit: 320 } },
-          strokeDash: { field: 'tau', type: 'nominal', title: null, sort: ['τ_c = τ_s'], legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, symbolStrokeColor: '#444' } },
+          strokeDash: { field: 'tau', type: 'nominal', title: null, sort: ['τ_c = τ_s'], legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, encode: { symbols: { update: { stroke: { value: '#444' }, fill: { value: 'transparent' } } } } } },
         },
       },
     } as never)
