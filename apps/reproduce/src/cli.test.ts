@@ -121,12 +121,87 @@ describe('cl-reproduce', () => {
     expect(r).toBe(1)
   })
 
-  it('run all runs every experiment into <out>/<id> and stops at the first failure', async () => {
+  it('run all runs every experiment into <out>/<id>, stops at the first failure and writes the index', async () => {
     const out = path.join(tmp(), 'all')
     const r = await cli(['run', 'all', '--backend', 'cpu', '--out', out])
     expect(r.code).toBe(1)
     expect(existsSync(path.join(out, 'toy', 'result.json'))).toBe(true)
     expect(existsSync(path.join(out, 'failing', 'result.json'))).toBe(false)
+    const index = readFileSync(path.join(out, 'index.md'), 'utf8')
+    expect(index).toMatch(/\| `toy` \| none \(test fixture\) \| complete \| 1\/1 \| \d+ s \| \[report\]\(toy\/report\.md\) \|/)
+    expect(index).toMatch(/\| `failing` \| none \(test fixture\) \| failed \| – \|/)
+    expect(index).toMatch(/✅ holds \| the sum of n ones is n \| 4 \|/)
+    const json = JSON.parse(readFileSync(path.join(out, 'index.json'), 'utf8')) as { experiments: { id: string; status: string }[] }
+    expect(json.experiments.map((e) => [e.id, e.status])).toEqual([['toy', 'complete'], ['failing', 'failed']])
+    expect(r.out.at(-1)).toBe(`index: ${path.join(out, 'index.md')}`)
+    // the index never lands in a directory that already holds something
+    const again = await cli(['run', 'all', '--backend', 'cpu', '--out', out])
+    expect(again.code).toBe(1)
+    expect(again.err.at(-1)).toMatch(/exists and is not empty/)
+  })
+
+  describe('run all --jobs N: experiments as child processes', () => {
+    const toyA = { ...toyExperiment, id: 'toy-a' }
+    const toyB = { ...toyExperiment, id: 'toy-b' }
+    const toyC = { ...toyExperiment, id: 'toy-c' }
+    /** Runs each child in-process through main(), counting how many run at once. */
+    function inProcess(experiments: CliDeps['experiments']) {
+      const calls: string[][] = []
+      let running = 0
+      let peak = 0
+      const spawn: CliDeps['spawn'] = (args, onLine) => {
+        calls.push([...args])
+        running++
+        peak = Math.max(peak, running)
+        const done = main([...args], { experiments, io: { out: (l) => onLine('out', l), err: (l) => onLine('err', l) } }).then(async (code) => {
+          await new Promise((r) => setTimeout(r, 20)) // let the other children overlap
+          running--
+          return code
+        })
+        return { done, kill: () => {} }
+      }
+      return { spawn, calls, peak: () => peak }
+    }
+
+    it('runs every experiment with the same arguments into <out>/<id>, at most N at once, then writes the index', async () => {
+      const experiments = [toyA, toyB, toyC]
+      const child = inProcess(experiments)
+      const out = path.join(tmp(), 'par')
+      const r = await cli(['run', 'all', '--jobs', '2', '--backend', 'cpu', '--out', out, '--set', 'n=3'], { experiments, spawn: child.spawn })
+      expect(r.code, r.err.join('\n')).toBe(0)
+      expect(child.calls).toEqual(['toy-a', 'toy-b', 'toy-c'].map((id) => ['run', id, '--preset', 'quick', '--seed', '0', '--seeds', '1', '--backend', 'cpu', '--set', 'n=3', '--out', path.join(out, id)]))
+      expect(child.peak()).toBe(2)
+      for (const id of ['toy-a', 'toy-b', 'toy-c']) expect(resultSchema.parse(JSON.parse(readFileSync(path.join(out, id, 'result.json'), 'utf8'))).config).toEqual({ n: 3 })
+      expect(r.out.filter((l) => / claims hold -> /.test(l))).toHaveLength(3)
+      expect(r.err.some((l) => l.startsWith('[toy-b] '))).toBe(true)
+      expect(readFileSync(path.join(out, 'index.md'), 'utf8').match(/\| complete \| 1\/1 \|/g)).toHaveLength(3)
+    })
+
+    it('a failing child stops new starts; its exit code is returned and the index says which did not run', async () => {
+      const experiments = [failingExperiment, toyA, toyB]
+      const child = inProcess(experiments)
+      const out = path.join(tmp(), 'parfail')
+      const r = await cli(['run', 'all', '--jobs', '2', '--backend', 'cpu', '--out', out], { experiments, spawn: child.spawn })
+      expect(r.code).toBe(1)
+      expect(child.calls.map((c) => c[1])).toEqual(['failing', 'toy-a'])
+      expect(r.err).toContain('[failing] exited with code 1')
+      const json = JSON.parse(readFileSync(path.join(out, 'index.json'), 'utf8')) as { experiments: { id: string; status: string }[] }
+      expect(json.experiments.map((e) => [e.id, e.status])).toEqual([['failing', 'failed'], ['toy-a', 'complete'], ['toy-b', 'not started']])
+    })
+
+    it('validates every config before starting anything, and refuses --jobs with --resume', async () => {
+      const experiments = [toyA, toyB]
+      const child = inProcess(experiments)
+      const out = path.join(tmp(), 'parbad')
+      const bad = await cli(['run', 'all', '--jobs', '2', '--backend', 'cpu', '--out', out, '--set', 'n=-1'], { experiments, spawn: child.spawn })
+      expect(bad.code).toBe(1)
+      expect(bad.err.at(-1)).toMatch(/invalid config\.n/)
+      expect(child.calls).toEqual([])
+      expect(existsSync(out)).toBe(false)
+      const resume = await cli(['run', 'all', '--jobs', '2', '--resume', out], { experiments, spawn: child.spawn })
+      expect(resume.code).toBe(2)
+      expect(resume.err.at(-1)).toMatch(/--jobs runs fresh experiments/)
+    })
   })
 
   it('--resume continues a failed run with its recorded config, skipping finished stages, and marks it complete', async () => {

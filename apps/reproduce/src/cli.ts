@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import * as tf from '@tensorflow/tfjs'
@@ -8,8 +9,11 @@ import { BACKEND_NAMES } from './backend/candidates.js'
 import { probeBackends } from './backend/select.js'
 import { PRESET_NAMES, type Experiment, type PresetName } from './experiments/experiment.js'
 import { EXPERIMENTS } from './experiments/registry.js'
+import { writeIndex } from './run/index-report.js'
 import { parseOverrides } from './run/overrides.js'
-import { runExperiments, type RunOptions } from './run/runner.js'
+import { nodeSpawner, runInParallel, type ChildSpawner } from './run/parallel.js'
+import { assertFreshRunDir, defaultRunDir } from './run/run-dir.js'
+import { resolveConfig, runExperiments, type RunOptions } from './run/runner.js'
 
 export const APP_VERSION = '0.0.0'
 
@@ -24,6 +28,8 @@ export interface CliDeps {
   readonly io?: CliIo
   readonly select?: RunOptions['select']
   readonly probe?: typeof probeBackends
+  /** Starts child `cl-reproduce` processes for `run all --jobs N` (tests inject one). */
+  readonly spawn?: ChildSpawner
 }
 
 function parseIntArg(name: string, min: number) {
@@ -81,28 +87,54 @@ export function createProgram(deps: CliDeps = {}): Command {
     .option('--out <dir>', 'run directory (must not exist or be empty); default runs/<experiment>/<timestamp>-<preset>-seed<seed>')
     .option('--set <key=value...>', 'override a config value of the preset (validated)', [])
     .option('--resume <dir>', 'continue an interrupted or failed run in <dir> (its recorded config, preset and seeds are used)')
-    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string }) => {
+    .option('--jobs <n>', "run all: experiments at once, each in its own process (wasm and cpu use one core per process)", parseIntArg('--jobs', 1), 1)
+    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number }) => {
       const chosen = id === 'all' ? experiments : experiments.filter((e) => e.id === id)
       if (chosen.length === 0 && id !== 'all') {
         const known = experiments.map((e) => e.id).join(', ') || 'none registered yet'
         throw new CommanderError(2, 'cl.unknownExperiment', `unknown experiment '${id}' (available: ${known}, or 'all')`)
       }
-      await runExperiments(chosen, {
-        preset: opts.preset,
-        seed: opts.seed,
-        seeds: opts.seeds,
-        backend: opts.backend,
-        ...(opts.out !== undefined ? { out: opts.out } : {}),
-        ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
-        overrides: parseOverrides(opts.set),
-        log: io.err,
-        ...(deps.select !== undefined ? { select: deps.select } : {}),
-        appVersion: APP_VERSION,
-        onFinished: (experiment, { dir, result }) => {
-          const held = result.claims.filter((c) => c.holds).length
-          io.out(`${experiment.id}: ${held}/${result.claims.length} claims hold -> ${dir}`)
-        },
-      })
+      const overrides = parseOverrides(opts.set)
+      // `run all`: every experiment in <root>/<id>, and an index of all verdicts in <root>/index.md.
+      const multi = chosen.length > 1
+      const root = !multi ? undefined : path.resolve(opts.resume ?? opts.out ?? defaultRunDir({ experiment: 'all', preset: opts.preset, seed: opts.seed }))
+      const finishIndex = () => {
+        if (root === undefined || !existsSync(root)) return
+        writeIndex(root, chosen)
+        io.out(`index: ${path.join(root, 'index.md')}`)
+      }
+      if (opts.jobs > 1 && multi) {
+        if (opts.resume !== undefined) throw new CommanderError(2, 'cl.jobsWithResume', '--jobs runs fresh experiments; --resume continues them one at a time (drop --jobs)')
+        for (const e of chosen) resolveConfig(e, opts.preset, overrides) // every config is valid before anything starts
+        assertFreshRunDir(root!)
+        const common = ['--preset', opts.preset, '--seed', String(opts.seed), '--seeds', String(opts.seeds), '--backend', opts.backend, ...opts.set.flatMap((s) => ['--set', s])]
+        const jobs = chosen.map((e) => ({ id: e.id, args: ['run', e.id, ...common, '--out', path.join(root!, e.id)] }))
+        const code = await runInParallel(jobs, { jobs: opts.jobs, spawn: deps.spawn ?? nodeSpawner(fileURLToPath(import.meta.url)), out: io.out, err: io.err })
+        finishIndex()
+        if (code !== 0) throw new CommanderError(code, 'cl.childFailed', code === 130 ? 'interrupted; continue with --resume' : 'an experiment failed (its [id] lines above say why)')
+        return
+      }
+      if (multi && opts.resume === undefined) assertFreshRunDir(root!)
+      try {
+        await runExperiments(chosen, {
+          preset: opts.preset,
+          seed: opts.seed,
+          seeds: opts.seeds,
+          backend: opts.backend,
+          ...(root !== undefined && opts.resume === undefined ? { out: root } : opts.out !== undefined ? { out: opts.out } : {}),
+          ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
+          overrides,
+          log: io.err,
+          ...(deps.select !== undefined ? { select: deps.select } : {}),
+          appVersion: APP_VERSION,
+          onFinished: (experiment, { dir, result }) => {
+            const held = result.claims.filter((c) => c.holds).length
+            io.out(`${experiment.id}: ${held}/${result.claims.length} claims hold -> ${dir}`)
+          },
+        })
+      } finally {
+        finishIndex()
+      }
       if (chosen.length === 0) io.out('no experiments registered yet: nothing to run')
     })
   return program

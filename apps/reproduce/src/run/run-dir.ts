@@ -34,16 +34,26 @@ export function createRunDir(options: { out?: string; experiment: string; preset
   let dir: string
   if (options.out !== undefined) {
     dir = path.resolve(options.out)
-    if (existsSync(dir)) {
-      if (isRunComplete(dir)) throw new RunDirectoryError(dir, 'already holds a finished run (result.json); results are never overwritten, choose a new directory')
-      if (readdirSync(dir).length > 0) throw new RunDirectoryError(dir, 'exists and is not empty; choose a new directory')
-    }
+    assertFreshRunDir(dir)
   } else {
-    const base = path.resolve('runs', options.experiment, `${stamp(options.now ?? new Date())}-${options.preset}-seed${options.seed}`)
-    dir = base
-    for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`
+    dir = defaultRunDir(options)
   }
   mkdirSync(dir, { recursive: true })
+  return dir
+}
+
+/** Throw unless `dir` does not exist or is empty (a finished run, or anything else in it, is never written into). */
+export function assertFreshRunDir(dir: string): void {
+  if (!existsSync(dir)) return
+  if (isRunComplete(dir)) throw new RunDirectoryError(dir, 'already holds a finished run (result.json); results are never overwritten, choose a new directory')
+  if (readdirSync(dir).length > 0) throw new RunDirectoryError(dir, 'exists and is not empty; choose a new directory')
+}
+
+/** The first free `runs/<experiment>/<timestamp>-<preset>-seed<seed>[-k]` (not created). */
+export function defaultRunDir(options: { experiment: string; preset: string; seed: number; now?: Date }): string {
+  const base = path.resolve('runs', options.experiment, `${stamp(options.now ?? new Date())}-${options.preset}-seed${options.seed}`)
+  let dir = base
+  for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`
   return dir
 }
 
