@@ -145,7 +145,7 @@ describe('cl-reproduce', () => {
     const toyB = { ...toyExperiment, id: 'toy-b' }
     const toyC = { ...toyExperiment, id: 'toy-c' }
     /** Runs each child in-process through main(), counting how many run at once. */
-    function inProcess(experiments: CliDeps['experiments']) {
+    function inProcess(experiments: NonNullable<CliDeps['experiments']>) {
       const calls: string[][] = []
       let running = 0
       let peak = 0
