@@ -1,8 +1,8 @@
-import { InvalidConfigError, ShapeMismatchError, createRng } from '@cl/core'
+import { InvalidConfigError, ShapeMismatchError } from '@cl/core'
 import { adjustR2, type AdjustedR2P } from './adjusted-r2.js'
 import { fitLinearRegression, predictLinear } from './linear-regression.js'
 import { assertSameRows, selectRows, toDenseMatrix, type DenseMatrix, type MatrixInput } from './matrix-input.js'
-import { trainTestSplit } from './split.js'
+import { shuffledIndices, trainTestSplit } from './split.js'
 
 export interface R2Options {
   /** Report adjusted R² in `perDim`/`mean` (raw values stay in `r2PerDim`/`r2Mean`). Default false. */
@@ -127,14 +127,7 @@ export function selectRidge(x: DenseMatrix, y: DenseMatrix, grid: readonly numbe
   }
   const n = x.shape[0]
   if (n < 2 * RIDGE_CV_FOLDS) throw new ShapeMismatchError(`representation (ridgeGrid needs ≥ ${2 * RIDGE_CV_FOLDS} fit samples)`, [2 * RIDGE_CV_FOLDS, null], [...x.shape])
-  const perm = Int32Array.from({ length: n }, (_, i) => i)
-  const rng = createRng(seed).fork('ridge-cv')
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1)
-    const t = perm[i]!
-    perm[i] = perm[j]!
-    perm[j] = t
-  }
+  const perm = shuffledIndices(n, seed, 'ridge-cv')
   const folds = Array.from({ length: RIDGE_CV_FOLDS }, (_, f) => {
     const val = perm.filter((_, i) => i % RIDGE_CV_FOLDS === f).sort()
     const fit = perm.filter((_, i) => i % RIDGE_CV_FOLDS !== f).sort()

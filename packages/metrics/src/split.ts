@@ -20,15 +20,21 @@ export function trainTestSplit(n: number, testFraction: number, seed = 0): Train
   if (nTest < 2 || n - nTest < 2) {
     throw new InvalidConfigError('testFraction', `a fraction leaving ≥ 2 train and ≥ 2 test samples of n = ${n}`, testFraction)
   }
+  const perm = shuffledIndices(n, seed, 'train-test-split')
+  const test = perm.slice(0, nTest).sort()
+  const train = perm.slice(nTest).sort()
+  return { train, test }
+}
+
+/** 0 … n−1 shuffled by Fisher–Yates on `createRng(seed).fork(stream)` (each caller its own stream). */
+export function shuffledIndices(n: number, seed: number, stream: string): Int32Array {
   const perm = Int32Array.from({ length: n }, (_, i) => i)
-  const rng = createRng(seed).fork('train-test-split')
+  const rng = createRng(seed).fork(stream)
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(i + 1)
     const t = perm[i]!
     perm[i] = perm[j]!
     perm[j] = t
   }
-  const test = perm.slice(0, nTest).sort()
-  const train = perm.slice(nTest).sort()
-  return { train, test }
+  return perm
 }
