@@ -115,13 +115,14 @@ export function createProgram(deps: CliDeps = {}): Command {
         return
       }
       if (multi && opts.resume === undefined) assertFreshRunDir(root!)
+      const out = root ?? opts.out // `run all` writes <root>/<id>; --resume ignores it
       try {
         await runExperiments(chosen, {
           preset: opts.preset,
           seed: opts.seed,
           seeds: opts.seeds,
           backend: opts.backend,
-          ...(root !== undefined && opts.resume === undefined ? { out: root } : opts.out !== undefined ? { out: opts.out } : {}),
+          ...(out !== undefined ? { out } : {}),
           ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
           overrides,
           log: io.err,
