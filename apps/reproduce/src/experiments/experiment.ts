@@ -1,5 +1,29 @@
 import type { z } from 'zod'
+import type { Dgp } from '@cl/dgp'
 import type { BackendSelection } from '../backend/select.js'
+
+/** What `cl-reproduce` asks of a DGP: the latent space, d, d_c and the seed of the run (§4.1). */
+export interface DgpFactoryOptions {
+  readonly space: 'box' | 'sphere'
+  readonly dims: number
+  readonly contentDims: number
+  readonly seed: number
+}
+
+/**
+ * A user-supplied DGP: the default export of an ES module passed with `--dgp FILE` (or a function handed to the
+ * programmatic API). Called once per (space, d, d_c, seed) an experiment needs; returns a `@cl/dgp` `Dgp`.
+ */
+export type DgpFactory = (options: DgpFactoryOptions) => Dgp
+
+/** A loaded user DGP and where it came from (recorded in run.json, result.json and report.md). */
+export interface UserDgp {
+  readonly factory: DgpFactory
+  /** Absolute path of the module (or a label such as `inline:<name>` for the programmatic API). */
+  readonly module: string
+  /** sha256 of the module file's bytes (hex); `null` for an inline factory. */
+  readonly sha256: string | null
+}
 
 /** A paper claim checked by a run: what the paper says should happen, what we measured, and the verdict. */
 export interface Claim {
@@ -38,6 +62,14 @@ export interface ExperimentContext<C> {
   readonly runDir: string
   /** Progress and log lines (stderr); experiments never write to stdout directly. */
   readonly log: (line: string) => void
+  /**
+   * A user DGP replacing the paper's (`--dgp FILE`). Experiments that use a DGP call `userDgp.factory` where they
+   * would build the paper's; an experiment that needs more than sampling (g⁻¹, a linear g) throws one line naming
+   * what is missing.
+   */
+  readonly userDgp?: UserDgp
+  /** Aborted on Ctrl-C / SIGTERM: training stops at its next step (after a checkpoint) with an InterruptedError. */
+  readonly signal: AbortSignal
 }
 
 export const PRESET_NAMES = ['quick', 'paper'] as const
@@ -57,5 +89,11 @@ export interface Experiment<C = unknown> {
   /** Validates the resolved config (preset + `--set` overrides). */
   readonly configSchema: z.ZodType<C>
   readonly presets: Record<PresetName, C>
+  /**
+   * Checks that need the resolved config but no run directory (memory estimates, temperatures that underflow float32,
+   * a user DGP lacking what the experiment needs); throws a typed error naming the field. Called before anything is
+   * written.
+   */
+  preflight?(config: C, options: { readonly userDgp?: UserDgp }): void
   run(context: ExperimentContext<C>): Promise<ExperimentOutput>
 }

@@ -135,14 +135,21 @@ async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOp
   const started = new Date()
   writeStatus(dir, { state: 'running', startedAt: started.toISOString(), pid: process.pid })
   // Ctrl-C / SIGTERM: training stops at its next step (after a checkpoint), the run is marked interrupted, never complete.
-  const onSigint = () => requestStop('SIGINT')
-  const onSigterm = () => requestStop('SIGTERM')
+  const controller = new AbortController()
+  const onSigint = () => {
+    requestStop('SIGINT')
+    controller.abort('SIGINT')
+  }
+  const onSigterm = () => {
+    requestStop('SIGTERM')
+    controller.abort('SIGTERM')
+  }
   clearStop()
   process.on('SIGINT', onSigint)
   process.on('SIGTERM', onSigterm)
   const resumeHint = `cl-reproduce run ${experiment.id} --resume ${dir}`
   try {
-    const output = await experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log })
+    const output = await experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal: controller.signal })
     const figures = output.figures.map((f) => {
       const file = `${f.name}.svg`
       writeFileSync(path.join(dir, file), f.svg)
