@@ -34,11 +34,13 @@ export interface Claim {
   readonly holds: boolean
 }
 
-/** A figure produced by an experiment, as a self-contained SVG document. */
+/** A figure produced by an experiment: a self-contained SVG document and, where rendered, the same figure as PNG. */
 export interface Figure {
   readonly name: string
   readonly caption: string
   readonly svg: string
+  /** PNG bytes of the same figure (written as `<name>.png` beside `<name>.svg`). */
+  readonly png?: Uint8Array
 }
 
 /** What an experiment hands back to the runner; the runner adds metadata and validates the whole result. */
