@@ -1,5 +1,5 @@
 import type { Experiment } from './experiment.js'
-import { fig1R2Box, fig1R2Sphere } from './fig1-r2.js'
+import { fig1R2Box, fig1R2Sphere } from './fig1-r2/index.js'
 import { fig1Spectrum } from './fig1-spectrum.js'
 import { table1 } from './table1.js'
 

@@ -85,6 +85,8 @@ export function trainEncoder(options: {
   store: CheckpointStore
   log: (line: string) => void
   label?: string
+  /** Stops training at the next step (Ctrl-C / SIGTERM); wired into the training loop by @cl/train. */
+  signal?: AbortSignal
 }): Promise<TrainOutcome> {
   const { space, encoder: f, dgp, seed, key, tau } = options
   return train(
