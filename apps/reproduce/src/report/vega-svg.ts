@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { Resvg } from '@resvg/resvg-js'
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js'
 import * as vega from 'vega'
 import { compile, type Config, type TopLevelSpec } from 'vega-lite'
 
@@ -77,14 +77,18 @@ function figureFontFiles(): string[] {
   return [fontFile]
 }
 
-/** Rasterise an SVG document to PNG with resvg (white background, {@link PNG_SCALE}× zoom, the shipped font only). */
-export function renderPng(svg: string, scale = PNG_SCALE): Uint8Array {
-  const resvg = new Resvg(svg, {
+/** resvg options of the figures: white background, `scale`× zoom, only the shipped font (same pixels on every machine). */
+export function resvgOptions(scale = PNG_SCALE): ResvgRenderOptions {
+  return {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
     font: { fontFiles: figureFontFiles(), loadSystemFonts: false, defaultFontFamily: FIGURE_FONT, sansSerifFamily: FIGURE_FONT },
-  })
-  return new Uint8Array(resvg.render().asPng())
+  }
+}
+
+/** Rasterise an SVG document to PNG with resvg ({@link resvgOptions}). */
+export function renderPng(svg: string, scale = PNG_SCALE): Uint8Array {
+  return new Uint8Array(new Resvg(svg, resvgOptions(scale)).render().asPng())
 }
 
 /** One figure of an experiment: the SVG and its PNG rendering. */
