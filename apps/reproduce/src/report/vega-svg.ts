@@ -58,16 +58,51 @@ export function typesetSubscripts(svg: string): string {
   })
 }
 
+interface VegaTextMetrics {
+  width: (item: { fontSize?: number; fontWeight?: string | number }, text: unknown) => number
+}
+/** Vega's text-measuring hook (`vega-scenegraph`'s `textMetrics`; not in vega's typings). */
+const vegaTextMetrics = (vega as unknown as { textMetrics: VegaTextMetrics }).textMetrics
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+const widths = new Map<string, number>()
+
 /**
- * Render a Vega-Lite spec to a standalone SVG document in Node (no browser, no canvas: Vega's headless SVG renderer
- * with estimated text metrics), with the publication config and typeset subscripts.
+ * Width in px of one line of figure text as resvg lays it out in the figure font, subscripts typeset. Without a
+ * canvas, Vega estimates 0.8 × font size per character, about a third too wide for DejaVu Sans: legends were cut
+ * ("w/o …") and figures got empty right margins. Measured once per (text, size, weight).
+ */
+export function measureTextWidth(text: string, fontSize: number, fontWeight: string | number = 'normal'): number {
+  const key = `${fontSize}|${fontWeight}|${text}`
+  let w = widths.get(key)
+  if (w === undefined) {
+    const svg = typesetSubscripts(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(fontSize * (text.length + 2))}" height="${Math.ceil(fontSize * 3)}"><text x="0" y="${fontSize * 2}" font-family="${FIGURE_FONT}" font-size="${fontSize}px" font-weight="${fontWeight}">${escapeXml(text)}</text></svg>`,
+    )
+    const box = text.trim() === '' ? undefined : new Resvg(svg, resvgOptions(1)).getBBox()
+    // ink box plus the side bearings resvg leaves out (about 0.1 em)
+    w = box === undefined ? fontSize * 0.3 * text.length : box.x + box.width + fontSize * 0.1
+    widths.set(key, w)
+  }
+  return w
+}
+
+/**
+ * Render a Vega-Lite spec to a standalone SVG document in Node (no browser, no canvas: Vega's headless SVG renderer,
+ * text measured with resvg in the figure font), with the publication config and typeset subscripts.
  */
 export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
+  const estimate = vegaTextMetrics.width
+  vegaTextMetrics.width = (item, text) => {
+    const lines = Array.isArray(text) ? text.map(String) : [String(text ?? '')]
+    return Math.max(0, ...lines.map((line) => measureTextWidth(line, item.fontSize ?? MIN_FONT_SIZE, item.fontWeight)))
+  }
   const view = new vega.View(vega.parse(compile(publicationSpec(spec)).spec), { renderer: 'none' })
   try {
     return typesetSubscripts(await view.toSVG())
   } finally {
     view.finalize()
+    vegaTextMetrics.width = estimate
   }
 }
 

@@ -33,11 +33,11 @@ export function spectrumSpec(config: Fig1SpectrumConfig, runs: readonly Spectrum
   const d = config.dims
   const byRun = (range: readonly unknown[]) => ({ field: 'run', type: 'nominal', title: null, sort: labels, scale: { domain: labels, range: range.slice(0, labels.length) } }) as const
   return {
-    title: { text: title, subtitle: seedCountLabel(seeds) },
+    title: { text: title, subtitle: `normalised singular values, ${seedCountLabel(seeds)}` },
     data: { values },
     facet: { row: { field: 'space', type: 'nominal', title: null, sort: ['box', 'sphere'], header: { labelAngle: 0, labelAlign: 'left', labelOrient: 'top', labelAnchor: 'start' } } },
     spec: {
-      width: FIGURE_WIDTH - 45,
+      width: FIGURE_WIDTH - 50,
       height: 130,
       encoding: {
         x: { field: 'index', type: 'quantitative', title: 'singular value index k', scale: { domain: [0.6, d + 0.4], nice: false }, axis: { values: Array.from({ length: d }, (_, i) => i + 1), format: 'd', grid: false } },
@@ -61,7 +61,7 @@ export function spectrumSpec(config: Fig1SpectrumConfig, runs: readonly Spectrum
 /** Fig. 1 left (W) and the end-to-end map W·A_g, as SVG and PNG. */
 export async function fig1SpectrumFigures(config: Fig1SpectrumConfig, runs: readonly SpectrumRun[]): Promise<Figure[]> {
   return [
-    await renderFigure('fig1-spectrum-weights', "Normalised singular values of the learned W (solid τ_c = τ_s, dashed τ_c < τ_s) — the quantity of the paper's Fig. 1 left", spectrumSpec(config, runs, 'weights', 'Fig. 1 left: normalised singular values of W')),
-    await renderFigure('fig1-spectrum-end-to-end', 'Normalised singular values of the end-to-end map W·A_g', spectrumSpec(config, runs, 'endToEnd', 'Normalised singular values of W·A_g')),
+    await renderFigure('fig1-spectrum-weights', "Normalised singular values of the learned W (solid τ_c = τ_s, dashed τ_c < τ_s) — the quantity of the paper's Fig. 1 left", spectrumSpec(config, runs, 'weights', 'Fig. 1 left: spectrum of W')),
+    await renderFigure('fig1-spectrum-end-to-end', 'Normalised singular values of the end-to-end map W·A_g', spectrumSpec(config, runs, 'endToEnd', 'Spectrum of W·A_g (f ∘ g)')),
   ]
 }
