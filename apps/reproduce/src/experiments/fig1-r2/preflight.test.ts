@@ -71,5 +71,10 @@ describe('fig1-r2 on a user DGP', () => {
     expect(out.reportMarkdown).toMatch(/^DGP: user module `\/tmp\/my-dgp\.mjs` \(sha256 (ab){32}\)\./)
     expect((out.metrics.runs as LayerR2Run[]).map((r) => r.outputSpectrum.length)).toEqual([4, 4, 4])
     expect(out.figures.map((f) => f.name)).toEqual(['fig1-r2-box', 'fig1-r2-box-output-spectrum'])
+    // single-column figures (≤ 250 px ≈ 3.3 in at 1 px = 1 pt), each with a PNG rendering
+    for (const f of out.figures) {
+      expect(Number(/<svg[^>]*\bwidth="([\d.]+)"/.exec(f.svg)![1]), f.name).toBeLessThanOrEqual(250)
+      expect([...f.png!.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47])
+    }
   })
 })

@@ -53,5 +53,10 @@ describe('table1 on a user DGP', () => {
     expect(out.reportMarkdown).toMatch(/\| f = g⁻¹ \(ours\) \| -?\d+\.\d\d \(n = 1\) \|/)
     for (const line of out.reportMarkdown.split('\n').filter((l) => l.includes('(ours)'))) expect(line).not.toMatch(/±/)
     expect(out.claims[0]!.measured).toMatch(/\(n = 1\)$/)
+    // single-column figures (≤ 250 px ≈ 3.3 in at 1 px = 1 pt), each with a PNG rendering
+    for (const f of out.figures) {
+      expect(Number(/<svg[^>]*\bwidth="([\d.]+)"/.exec(f.svg)![1]), f.name).toBeLessThanOrEqual(250)
+      expect([...f.png!.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47])
+    }
   })
 })
