@@ -143,6 +143,20 @@ describe('train validates', () => {
     await expect(train(job, { steps: 3, learningRate: LR, key: '../x' })).rejects.toMatchObject({ field: 'key' })
     await expect(train(job, { steps: 3, learningRate: LR, checkpointEvery: 0 })).rejects.toMatchObject({ field: 'checkpointEvery' })
     await expect(train(job, { steps: 3, learningRate: LR, divergenceThreshold: 0 })).rejects.toMatchObject({ field: 'divergenceThreshold' })
+    await expect(train({ ...job, variables: [...job.variables.values()] as never }, { steps: 3, learningRate: LR })).rejects.toMatchObject({ field: 'variables' })
+    const frozen = new Map([...job.variables].map(([k, v]) => [k, { ...v, trainable: false, name: v.name, shape: v.shape } as unknown as typeof v]))
+    await expect(train({ ...job, variables: frozen }, { steps: 3, learningRate: LR })).rejects.toThrow(/invalid variables: expected at least one trainable variable/)
+    model.dispose()
+  })
+
+  it('a checkpoint beyond the job\'s steps is a typed error naming the job and how to continue', async () => {
+    const store = new MemoryCheckpointStore()
+    const { model, job } = regressionProblem()
+    await train(job, { steps: 8, learningRate: LR, key: 'long', store, checkpointEvery: 6 })
+    await expect(train(job, { steps: 4, learningRate: LR, key: 'long', store })).rejects.toMatchObject({
+      code: 'CL_CHECKPOINT',
+      message: "checkpoint of job 'long' is at step 6, outside [0, 4] for this job; remove it to restart the job from step 0",
+    })
     model.dispose()
   })
 

@@ -102,7 +102,10 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
   const historyEvery = positiveInt('historyEvery', options.historyEvery, Math.max(1, Math.floor(steps / 100)))
   const threshold = options.divergenceThreshold ?? DEFAULT_DIVERGENCE_THRESHOLD
   if (typeof threshold !== 'number' || !(threshold > 0)) throw new InvalidConfigError('divergenceThreshold', 'a number > 0 (Infinity disables the check)', threshold)
-  if (!(job.variables instanceof Map)) throw new InvalidConfigError('variables', 'a Map of local name → tf.Variable (a model\'s namedVariables)', job.variables)
+  const vars: unknown = job.variables
+  if (typeof vars !== 'object' || vars === null || typeof (vars as NamedVariables).has !== 'function' || typeof (vars as NamedVariables)[Symbol.iterator] !== 'function') {
+    throw new InvalidConfigError('variables', "a Map of local name → tf.Variable (a model's namedVariables)", vars)
+  }
   const trainable = [...job.variables].filter(([, v]) => v.trainable)
   if (trainable.length === 0) throw new InvalidConfigError('variables', 'at least one trainable variable', [...job.variables.keys()])
   const localName = new Map(trainable.map(([name, v]) => [v.name, name]))
