@@ -12,6 +12,8 @@ export type ClErrorCode =
   | 'CL_MISSING_KERNELS'
   | 'CL_TENSOR_LEAK'
   | 'CL_INTERRUPTED'
+  | 'CL_DIVERGED'
+  | 'CL_CHECKPOINT'
 
 /** Base class: every toolkit error has a stable `name` and `code`. */
 export class ClError extends Error {
@@ -122,4 +124,18 @@ export function isClError(error: unknown, code?: ClErrorCode): error is ClError 
   if (typeof error !== 'object' || error === null) return false
   const c = (error as { code?: unknown }).code
   return typeof c === 'string' && c.startsWith('CL_') && (code === undefined || c === code)
+}
+
+/** Training stopped because |loss| exceeded a divergence threshold at `step` (1-based). */
+export class DivergedError extends ClError {
+  readonly step: number
+  readonly loss: number
+  readonly threshold: number
+  constructor(what: string, step: number, loss: number, threshold: number) {
+    super('CL_DIVERGED', `${what}: loss at step ${step} is ${loss}, beyond the divergence threshold |loss| > ${threshold}; the run stopped (lower the learning rate)`)
+    this.name = 'DivergedError'
+    this.step = step
+    this.loss = loss
+    this.threshold = threshold
+  }
 }

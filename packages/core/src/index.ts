@@ -7,6 +7,7 @@ export {
   MissingKernelsError,
   TensorLeakError,
   InterruptedError,
+  DivergedError,
   isClError,
   type ClErrorCode,
 } from './errors.js'

@@ -20,13 +20,5 @@ export function seedCountLabel(seeds: number): string {
   return `n = ${seeds} seed${seeds === 1 ? '' : 's'}`
 }
 
-/** A per-step seed derived from a run seed: batches are a function of (seed, job, step), so resumed jobs see the same data. */
-export function stepSeed(seed: number, job: string, step: number): number {
-  let h = 2166136261
-  const text = `${seed}|${job}|${step}`
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i)
-    h = Math.imul(h, 16777619) >>> 0
-  }
-  return h
-}
+/** Per-step batch seeds: one scheme for the whole toolkit, `@cl/train`'s (rng forks of `@cl/core`). */
+export { stepSeed } from '@cl/train'
