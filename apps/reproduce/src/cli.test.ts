@@ -68,7 +68,7 @@ describe('cl-reproduce', () => {
     expect((await cli(['run', 'toy', '--backend', 'cpu', '--out', out])).code).toBe(0)
     const before = statSync(path.join(out, 'result.json')).mtimeMs
     const r = await cli(['run', 'toy', '--backend', 'cpu', '--out', out, '--set', 'n=7'])
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.err.at(-1)).toMatch(/already holds a finished run/)
     expect(statSync(path.join(out, 'result.json')).mtimeMs).toBe(before)
     expect(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')).metrics.sum).toBe(4)
@@ -85,7 +85,7 @@ describe('cl-reproduce', () => {
   it('--backend tensorflow without the binding fails with one line and creates no run directory', async () => {
     const out = path.join(tmp(), 'tf')
     const r = await cli(['run', 'toy', '--backend', 'tensorflow', '--out', out])
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.err).toHaveLength(1)
     expect(r.err[0]).toMatch(/^cl-reproduce: backend 'tensorflow' is unavailable: .*without its libtensorflow binding/)
     expect(existsSync(out)).toBe(false)
@@ -104,8 +104,8 @@ describe('cl-reproduce', () => {
   it('--set overrides are validated against the experiment schema before anything is created', async () => {
     const out = path.join(tmp(), 'bad')
     const r = await cli(['run', 'toy', '--backend', 'cpu', '--out', out, '--set', 'n=0'])
-    expect(r.code).toBe(1)
-    expect(r.err.at(-1)).toMatch(/^cl-reproduce: invalid config\.n: expected .*received 0$/)
+    expect(r.code).toBe(2)
+    expect(r.err.at(-1)).toBe('cl-reproduce: invalid config.n: expected a number > 0, received 0')
     expect(existsSync(out)).toBe(false)
     const ok = await cli(['run', 'toy', '--backend', 'cpu', '--out', path.join(tmp(), 'ok'), '--set', 'n=9'])
     expect(ok.code).toBe(0)
@@ -118,7 +118,7 @@ describe('cl-reproduce', () => {
 
   it('run all --backend tensorflow fails even with nothing registered', async () => {
     const r = await main(['run', 'all', '--backend', 'tensorflow'], { experiments: [], io: { out: () => {}, err: (l) => expect(l).toMatch(/tensorflow' is unavailable/) } })
-    expect(r).toBe(1)
+    expect(r).toBe(2)
   })
 
   it('run all runs every experiment into <out>/<id>, stops at the first failure and writes the index', async () => {
@@ -136,7 +136,7 @@ describe('cl-reproduce', () => {
     expect(r.out.at(-1)).toBe(`index: ${path.join(out, 'index.md')}`)
     // the index never lands in a directory that already holds something
     const again = await cli(['run', 'all', '--backend', 'cpu', '--out', out])
-    expect(again.code).toBe(1)
+    expect(again.code).toBe(2)
     expect(again.err.at(-1)).toMatch(/exists and is not empty/)
   })
 
@@ -194,7 +194,7 @@ describe('cl-reproduce', () => {
       const child = inProcess(experiments)
       const out = path.join(tmp(), 'parbad')
       const bad = await cli(['run', 'all', '--jobs', '2', '--backend', 'cpu', '--out', out, '--set', 'n=-1'], { experiments, spawn: child.spawn })
-      expect(bad.code).toBe(1)
+      expect(bad.code).toBe(2)
       expect(bad.err.at(-1)).toMatch(/invalid config\.n/)
       expect(child.calls).toEqual([])
       expect(existsSync(out)).toBe(false)
@@ -212,7 +212,7 @@ describe('cl-reproduce', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'status.json'), 'utf8'))).toMatchObject({ state: 'failed', resume: `cl-reproduce run resumable --resume ${out}` })
     expect(existsSync(path.join(out, 'result.json'))).toBe(false)
     expect(resumable.computed).toEqual([0])
-    expect((await cli(['run', 'resumable', '--resume', out, '--set', 'n=6'], deps)).code).toBe(1) // no config changes on resume
+    expect((await cli(['run', 'resumable', '--resume', out, '--set', 'n=6'], deps)).code).toBe(2) // no config changes on resume
     const second = await cli(['run', 'resumable', '--backend', 'cpu', '--resume', out], deps)
     expect(second.code, second.err.join('\n')).toBe(0)
     expect(resumable.computed).toEqual([0, 1, 2])
