@@ -169,7 +169,7 @@ export function createProgram(deps: CliDeps = {}): Command {
       const finishIndex = () => {
         if (root === undefined || !existsSync(root)) return
         try {
-          writeIndex(root, experimentsOf(prepared.root!.settings.experiments, experiments))
+          writeIndex(root, experimentsOf(prepared.root!.settings.experiments, experiments), deps.writer)
           io.out(`index: ${path.join(root, 'index.md')}`)
         } catch (error) {
           // reported in addition to the run's own error, never instead of it

@@ -3,7 +3,7 @@ import { hostname } from 'node:os'
 import path from 'node:path'
 import type { Experiment } from '../experiments/experiment.js'
 import { resultSchema } from './result-schema.js'
-import { RESULT_FILE, STATUS_FILE, writeFileAtomic } from './run-dir.js'
+import { RESULT_FILE, STATUS_FILE, writeFileAtomic, type RunWriter } from './run-dir.js'
 
 /** One experiment's line of the `run all` index. */
 export interface IndexEntry {
@@ -63,7 +63,7 @@ export function collectIndex(root: string, experiments: readonly Experiment<any>
  * one row per experiment (status, claims holding, time, link to its report) and every claim's verdict, and
  * `index.json` with the same data. Written atomically after the runs, also when one failed (its status says so).
  */
-export function writeIndex(root: string, experiments: readonly Experiment<any>[]): IndexEntry[] {
+export function writeIndex(root: string, experiments: readonly Experiment<any>[], writer?: RunWriter): IndexEntry[] {
   const entries = collectIndex(root, experiments)
   const held = (e: IndexEntry) => e.claims.filter((c) => c.holds).length
   const lines = [
@@ -82,7 +82,7 @@ export function writeIndex(root: string, experiments: readonly Experiment<any>[]
         : [`## ${e.title}`, '', '| verdict | claim | measured |', '|---|---|---|', ...e.claims.map((c) => `| ${c.holds ? '✅ holds' : '❌ fails'} | ${c.description} | ${c.measured} |`), ''],
     ),
   ]
-  writeFileAtomic(path.join(root, 'index.md'), `${lines.join('\n')}\n`)
-  writeFileAtomic(path.join(root, 'index.json'), `${JSON.stringify({ experiments: entries }, null, 2)}\n`)
+  writeFileAtomic(path.join(root, 'index.md'), `${lines.join('\n')}\n`, writer)
+  writeFileAtomic(path.join(root, 'index.json'), `${JSON.stringify({ experiments: entries }, null, 2)}\n`, writer)
   return entries
 }

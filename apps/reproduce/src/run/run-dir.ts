@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, statfsSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ClError } from '@cl/core'
 
@@ -88,9 +88,39 @@ export function makeDirs(dir: string): void {
   }
 }
 
+/** statfs magic numbers of kernel pseudo-filesystems: nothing of a run can be stored there. */
+const PSEUDO_FILESYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, 'procfs'],
+  [0x62656572, 'sysfs'],
+  [0x64626720, 'debugfs'],
+  [0x74726163, 'tracefs'],
+  [0x73636673, 'securityfs'],
+  [0x63677270, 'cgroup2'],
+  [0x27e0eb, 'cgroup'],
+  [0x1cd1, 'devpts'],
+])
+
+/**
+ * Check, without writing, that `dir` can be created: its nearest existing ancestor is a writable directory that is
+ * not on a kernel pseudo-filesystem (`--out /proc/x`).
+ */
+export function assertCreatable(dir: string): void {
+  let at = path.resolve(dir)
+  while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at)
+  if (!statSync(at).isDirectory()) throw new RunDirectoryError(dir, `${at} is not a directory`)
+  const fs = statfsSync(at)
+  const pseudo = PSEUDO_FILESYSTEMS.get(Number(fs.type))
+  if (pseudo !== undefined) throw new RunDirectoryError(dir, `${at} is on ${pseudo}, a kernel pseudo-filesystem; choose a directory on a disk`)
+  try {
+    accessSync(at, constants.W_OK)
+  } catch {
+    throw new RunDirectoryError(dir, `${at} is not writable`)
+  }
+}
+
 /** Throw unless `dir` does not exist or is empty (a finished run, or anything else in it, is never written into). */
 export function assertFreshRunDir(dir: string): void {
-  if (!existsSync(dir)) return
+  if (!existsSync(dir)) return assertCreatable(dir)
   if (!statSync(dir).isDirectory()) throw new RunDirectoryError(dir, 'exists and is not a directory')
   if (isRunComplete(dir)) throw new RunDirectoryError(dir, 'already holds a finished run (result.json); results are never overwritten, choose a new directory')
   if (readdirSync(dir).length > 0) throw new RunDirectoryError(dir, 'exists and is not empty; choose a new directory')
