@@ -11,7 +11,7 @@ import { clearStop, requestStop } from '../train/interrupt.js'
 import { configKeys } from './config-keys.js'
 import { mergeConfig } from './overrides.js'
 import { resultSchema, type RunResult } from './result-schema.js'
-import { readRootSettings, writeRootSettings, type RootSettings } from './run-all-root.js'
+import { ROOT_FILE, readRootSettings, writeRootSettings, type RootSettings } from './run-all-root.js'
 import {
   RESULT_FILE,
   RunDirectoryError,
@@ -197,7 +197,10 @@ function planResumeAll(pool: readonly Experiment<any>[], options: RunOptions): P
 
 function resumePlan(experiment: Experiment<any>, dir: string, howToContinue: string, options: RunOptions): { plan?: RunPlan; spec: RunSpec } {
   const specFile = path.join(dir, SPEC_FILE)
-  if (!existsSync(specFile)) throw new RunDirectoryError(dir, `holds no ${SPEC_FILE}: not a run directory of cl-reproduce`)
+  if (!existsSync(specFile)) {
+    const hint = existsSync(path.join(dir, ROOT_FILE)) ? `; it is a 'run all' directory: resume it with 'cl-reproduce run all --resume ${dir}'` : ''
+    throw new RunDirectoryError(dir, `holds no ${SPEC_FILE}: not a run directory of cl-reproduce${hint}`)
+  }
   const parsed = runSpecSchema.safeParse(readRunJson(specFile, howToContinue))
   if (!parsed.success) throw new RunFileError(specFile, `${specFile} is not a run record (${parsed.error.issues[0]?.message ?? 'invalid'}); ${howToContinue}`)
   const spec = parsed.data
