@@ -141,6 +141,7 @@ export function createProgram(deps: CliDeps = {}): Command {
     .option('--out <dir>', 'run directory (must not exist or be empty); default runs/<experiment>/<timestamp>-<preset>-seed<seed>')
     .option('--set <key=value...>', "override a config value of the preset (validated; keys: 'cl-reproduce config <experiment> --keys')", [])
     .option('--resume <dir>', 'continue an interrupted or failed run in <dir> (its recorded config, preset, seeds and backend are used)')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .option('--jobs <n>', 'run all: experiments at once, each in its own process (wasm and cpu use one core per process)', parseIntArg('--jobs', 1, 64), 1)
     .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number }) => {
       const all = id === 'all'

@@ -88,9 +88,13 @@ export function acquireRunLock(dir: string, now: Date = new Date()): () => void 
   }
 }
 
+/** Remove the lock if it is still ours; never throws (it runs in `finally`, where it must not hide the run's error). */
 function releaseRunLock(file: string, me: LockOwner): void {
-  const owner = readOwnerSafe(file)
-  if (owner !== undefined && owner.token === me.token) unlinkSync(file)
+  try {
+    if (readOwnerSafe(file)?.token === me.token) unlinkSync(file)
+  } catch {
+    // already gone (the directory was removed); nothing to release
+  }
 }
 
 function readOwnerSafe(file: string): LockOwner | undefined {

@@ -16,6 +16,7 @@ import {
   RESULT_FILE,
   RunDirectoryError,
   RunFileError,
+  assertCreatable,
   assertFreshRunDir,
   createRunDir,
   defaultRunDir,
@@ -151,6 +152,7 @@ export function planRuns(experiments: readonly Experiment<any>[], options: RunOp
   } else {
     if (experiments.length !== 1) throw new InvalidConfigError('experiment', 'exactly one experiment (or all)', experiments.map((e) => e.id))
     if (options.out !== undefined) assertFreshRunDir(path.resolve(options.out))
+    else assertCreatable(path.resolve('runs'))
     prepared = { plans: [freshPlan(experiments[0]!, options, options.out)], backend: options.backend }
   }
   for (const plan of prepared.plans) plan.experiment.preflight?.(plan.config, options.userDgp !== undefined ? { userDgp: options.userDgp } : {})
