@@ -249,7 +249,7 @@ export async function executeRuns(prepared: PreparedRuns, selection: BackendSele
   }
   const onSigint = () => stop('SIGINT')
   const onSigterm = () => stop('SIGTERM')
-  const onAbort = () => stop(String(options.signal?.reason ?? 'abort'))
+  const onAbort = () => stop(typeof options.signal?.reason === 'string' ? options.signal.reason : 'abort')
   clearStop()
   process.on('SIGINT', onSigint)
   process.on('SIGTERM', onSigterm)
