@@ -5,6 +5,8 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main, type CliDeps } from './cli.js'
 import { resultSchema } from './run/result-schema.js'
+import { EXPERIMENTS } from './experiments/registry.js'
+import { configKeys } from './run/config-keys.js'
 import { EXIT_CODES } from './run/exit-codes.js'
 import { makeDirs, nodeWriter, type RunWriter } from './run/run-dir.js'
 import { LOCK_FILE } from './run/run-lock.js'
@@ -274,6 +276,7 @@ function fullDisk(failing: RegExp): RunWriter {
 const noTempFiles = (dir: string) => expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
 
 describe('cl-reproduce config', () => {
+  const lines: string[] = []
   it('prints the resolved config as JSON (preset + --set)', async () => {
     const r = await cli(['config', 'toy'])
     expect(r.code).toBe(0)
@@ -286,6 +289,15 @@ describe('cl-reproduce config', () => {
     const r = await cli(['config', 'toy', '--keys'])
     expect(r.code).toBe(0)
     expect(r.out).toEqual(['n  integer  > 0'])
+  })
+
+  it('--keys prints one line per schema key for every registered experiment', async () => {
+    for (const experiment of EXPERIMENTS) {
+      const r = await main(['config', experiment.id, '--keys'], { io: { out: (l) => lines.push(l), err: () => {} } })
+      expect(r).toBe(0)
+      expect(lines.map((l) => l.split(/\s+/)[0]!.replace(/\?$/, ''))).toEqual(configKeys(experiment).map((k) => k.key))
+      lines.length = 0
+    }
   })
 
   it('an unknown --set key names the experiment and lists the valid keys (config and run, exit 2, nothing created)', async () => {
