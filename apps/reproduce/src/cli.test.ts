@@ -472,7 +472,7 @@ describe('runs that cannot be lost', () => {
       expect((await cli(['run', 'failing', '--backend', 'cpu', '--out', single])).code).toBe(1)
       const r = await cli(['run', 'all', '--resume', single])
       expect(r.code).toBe(EXIT_CODES.usage)
-      expect(r.err.at(-1)).toBe(`cl-reproduce: --out ${single}: is not a 'run all' directory (no run-all.json); it is a single run: resume it with 'cl-reproduce run <experiment> --resume ${single}'`)
+      expect(r.err.at(-1)).toBe(`cl-reproduce: --resume ${single}: is not a 'run all' directory (no run-all.json); it is a single run: resume it with 'cl-reproduce run <experiment> --resume ${single}'`)
       const root = path.join(tmp(), 'a-root')
       expect((await cli(['run', 'all', '--backend', 'cpu', '--out', root])).code).toBe(1)
       const one = await cli(['run', 'toy', '--resume', root])

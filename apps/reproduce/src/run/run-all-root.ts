@@ -28,10 +28,10 @@ export function writeRootSettings(root: string, settings: RootSettings, writer?:
 /** Read a root's settings; refuses a directory that is not a `run all` root, names a truncated file. */
 export function readRootSettings(root: string): RootSettings {
   const file = path.join(root, ROOT_FILE)
-  if (!existsSync(root)) throw new RunDirectoryError(root, 'does not exist: nothing to resume')
+  if (!existsSync(root)) throw new RunDirectoryError(root, 'does not exist: nothing to resume', '--resume')
   if (!existsSync(file)) {
     const hint = existsSync(path.join(root, 'run.json')) ? `; it is a single run: resume it with 'cl-reproduce run <experiment> --resume ${root}'` : ''
-    throw new RunDirectoryError(root, `is not a 'run all' directory (no ${ROOT_FILE})${hint}`)
+    throw new RunDirectoryError(root, `is not a 'run all' directory (no ${ROOT_FILE})${hint}`, '--resume')
   }
   const howTo = `the 'run all' settings are lost; start a fresh 'cl-reproduce run all' elsewhere (finished experiments in ${root} stay readable)`
   const parsed = rootSettingsSchema.safeParse(readRunJson(file, howTo))

@@ -10,8 +10,9 @@ export const STATUS_FILE = 'status.json'
 /** A run directory that cannot be used (a finished run, someone else's files, a path that cannot be created). */
 export class RunDirectoryError extends ClError {
   readonly dir: string
-  constructor(dir: string, reason: string) {
-    super('CL_INVALID_CONFIG', `--out ${dir}: ${reason}`)
+  /** `flag`: the option that named the directory (`--out`, or `--resume`). */
+  constructor(dir: string, reason: string, flag: '--out' | '--resume' = '--out') {
+    super('CL_INVALID_CONFIG', `${flag} ${dir}: ${reason}`)
     this.name = 'RunDirectoryError'
     this.dir = dir
   }

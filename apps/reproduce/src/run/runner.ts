@@ -169,7 +169,7 @@ function planResumeOne(experiments: readonly Experiment<any>[], options: RunOpti
   if (experiments.length !== 1) throw new InvalidConfigError('experiment', 'exactly one experiment (or all)', experiments.map((e) => e.id))
   const dir = path.resolve(options.resume!)
   const experiment = experiments[0]!
-  if (!existsSync(dir)) throw new RunDirectoryError(dir, 'does not exist: nothing to resume')
+  if (!existsSync(dir)) throw new RunDirectoryError(dir, 'does not exist: nothing to resume', '--resume')
   const how = `it cannot be resumed; start ${experiment.id} fresh: move ${dir} away (or delete it) and run 'cl-reproduce run ${experiment.id}' again`
   const resumed = resumePlan(experiment, dir, how, options)
   return { plans: resumed.plan === undefined ? [] : [resumed.plan], backend: resolveBackend(options.backend, resumed.spec.backend) }
@@ -182,7 +182,7 @@ function planResumeAll(pool: readonly Experiment<any>[], options: RunOptions): P
   const plans: RunPlan[] = []
   for (const id of settings.experiments) {
     const experiment = pool.find((e) => e.id === id)
-    if (experiment === undefined) throw new RunDirectoryError(dir, `records experiment '${id}', which this cl-reproduce does not have (available: ${pool.map((e) => e.id).join(', ')})`)
+    if (experiment === undefined) throw new RunDirectoryError(dir, `records experiment '${id}', which this cl-reproduce does not have (available: ${pool.map((e) => e.id).join(', ')})`, '--resume')
     const sub = path.join(dir, id)
     if (!existsSync(path.join(sub, SPEC_FILE))) {
       // `run all` stopped before reaching this experiment: start it fresh there, with the root's settings.
@@ -201,12 +201,12 @@ function resumePlan(experiment: Experiment<any>, dir: string, howToContinue: str
   const specFile = path.join(dir, SPEC_FILE)
   if (!existsSync(specFile)) {
     const hint = existsSync(path.join(dir, ROOT_FILE)) ? `; it is a 'run all' directory: resume it with 'cl-reproduce run all --resume ${dir}'` : ''
-    throw new RunDirectoryError(dir, `holds no ${SPEC_FILE}: not a run directory of cl-reproduce${hint}`)
+    throw new RunDirectoryError(dir, `holds no ${SPEC_FILE}: not a run directory of cl-reproduce${hint}`, '--resume')
   }
   const parsed = runSpecSchema.safeParse(readRunJson(specFile, howToContinue))
   if (!parsed.success) throw new RunFileError(specFile, `${specFile} is not a run record (${parsed.error.issues[0]?.message ?? 'invalid'}); ${howToContinue}`)
   const spec = parsed.data
-  if (spec.experiment !== experiment.id) throw new RunDirectoryError(dir, `holds a run of '${spec.experiment}', not '${experiment.id}'`)
+  if (spec.experiment !== experiment.id) throw new RunDirectoryError(dir, `holds a run of '${spec.experiment}', not '${experiment.id}'`, '--resume')
   if (isRunComplete(dir)) {
     options.log(`${experiment.id}: already complete in ${dir}`)
     return { spec }
@@ -313,7 +313,7 @@ async function runOne(
     release = acquireRunLock(dir)
     if (isRunComplete(dir)) {
       release()
-      throw new RunDirectoryError(dir, 'was completed by another run meanwhile; nothing to resume')
+      throw new RunDirectoryError(dir, 'was completed by another run meanwhile; nothing to resume', '--resume')
     }
     markStarted(dir)
     options.log(`resuming in ${dir}`)
