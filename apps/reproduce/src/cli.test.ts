@@ -538,9 +538,11 @@ describe('runs that cannot be lost', () => {
         cli(['run', 'locked', '--backend', 'cpu', '--resume', out], { experiments: [slow] }),
         new Promise((r) => setTimeout(r, 100)).then(() => cli(['run', 'locked', '--backend', 'cpu', '--resume', out], { experiments: [slow] })),
       ])
-      expect(a.code, a.err.join('\n')).toBe(0)
-      expect(b.code).toBe(EXIT_CODES.usage)
-      expect(b.err.at(-1)).toMatch(new RegExp(`^cl-reproduce: ${out} is in use: a run \\(pid ${process.pid}, since .*\\) is working in it`))
+      // whichever took the lock first finishes; the other is refused (exit 2) and writes nothing
+      const [winner, loser] = a.code === 0 ? [a, b] : [b, a]
+      expect(winner.code, winner.err.join('\n')).toBe(0)
+      expect(loser.code).toBe(EXIT_CODES.usage)
+      expect(loser.err.at(-1)).toMatch(new RegExp(`^cl-reproduce: ${out} is in use: a run \\(pid ${process.pid}, since .*\\) is working in it`))
       expect(slow.runs).toBe(1)
       expect(existsSync(path.join(out, LOCK_FILE))).toBe(false)
     })
