@@ -9,11 +9,15 @@ import { BACKEND_NAMES } from './backend/candidates.js'
 import { probeBackends } from './backend/select.js'
 import { PRESET_NAMES, type Experiment, type PresetName } from './experiments/experiment.js'
 import { EXPERIMENTS } from './experiments/registry.js'
+import { configKeys, formatConfigKeys } from './run/config-keys.js'
+import { EXIT_CODES, EXIT_CODES_HELP, runExitCode } from './run/exit-codes.js'
 import { writeIndex } from './run/index-report.js'
 import { parseOverrides } from './run/overrides.js'
 import { nodeSpawner, runInParallel, type ChildSpawner } from './run/parallel.js'
-import { assertFreshRunDir, defaultRunDir } from './run/run-dir.js'
-import { resolveConfig, runExperiments, type RunOptions } from './run/runner.js'
+import { writeRootSettings } from './run/run-all-root.js'
+import { makeDirs, type RunWriter } from './run/run-dir.js'
+import { executeRuns, planRuns, resolveConfig, selectRunBackend, type RunOptions } from './run/runner.js'
+import { MAX_SEED, MAX_SEEDS, parseIntegerArg } from './run/seed-range.js'
 
 export const APP_VERSION = '0.0.0'
 
@@ -30,14 +34,46 @@ export interface CliDeps {
   readonly probe?: typeof probeBackends
   /** Starts child `cl-reproduce` processes for `run all --jobs N` (tests inject one). */
   readonly spawn?: ChildSpawner
+  /** How run files are written (tests inject a failing writer to simulate a full disk). */
+  readonly writer?: RunWriter
 }
 
-function parseIntArg(name: string, min: number) {
+function parseIntArg(name: string, min: number, max: number) {
   return (value: string): number => {
-    const n = Number(value)
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`)
-    return n
+    try {
+      return parseIntegerArg(name, value, min, max)
+    } catch {
+      throw new InvalidArgumentError(`expected an integer in [${min}, ${max}]`)
+    }
   }
+}
+
+/** Ends the CLI with `exitCode`, printing `error`'s message (when there is one) as the last line. */
+class CliExit extends Error {
+  readonly exitCode: number
+  readonly error: unknown
+  constructor(exitCode: number, error: unknown) {
+    super(error instanceof Error ? error.message : error === undefined ? '' : String(error))
+    this.name = 'CliExit'
+    this.exitCode = exitCode
+    this.error = error
+  }
+}
+
+/** Run `f`; any error it throws is a usage error (exit 2): nothing has been written yet. */
+function refuse<T>(f: () => T): T {
+  try {
+    return f()
+  } catch (error) {
+    throw new CliExit(EXIT_CODES.usage, error)
+  }
+}
+
+function findExperiment(experiments: readonly Experiment<any>[], id: string): Experiment<any> {
+  const e = experiments.find((x) => x.id === id)
+  if (e !== undefined) return e
+  const known = experiments.map((x) => x.id).join(', ') || 'none registered yet'
+  throw new CliExit(EXIT_CODES.usage, `unknown experiment '${id}' (available: ${known}, or 'all')`)
 }
 
 /** Build the `cl-reproduce` command tree. */
@@ -50,6 +86,7 @@ export function createProgram(deps: CliDeps = {}): Command {
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride()
     .showHelpAfterError('(run cl-reproduce --help for usage)')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
 
   program
     .command('list')
@@ -77,71 +114,123 @@ export function createProgram(deps: CliDeps = {}): Command {
     })
 
   program
+    .command('config')
+    .description('print the resolved config of an experiment (preset + --set) as JSON; --keys lists every --set key')
+    .argument('<experiment>', "experiment id from 'cl-reproduce list'")
+    .addOption(new Option('--preset <name>', 'base config').choices(PRESET_NAMES).default('quick'))
+    .option('--set <key=value...>', 'override a config value of the preset (validated)', [])
+    .option('--keys', 'list every --set key (dotted path) with its type, range and meaning')
+    .action((id: string, opts: { preset: PresetName; set: string[]; keys?: boolean }) => {
+      const experiment = findExperiment(experiments, id)
+      if (opts.keys === true) {
+        for (const line of formatConfigKeys(configKeys(experiment))) io.out(line)
+        return
+      }
+      const config = refuse(() => resolveConfig(experiment, opts.preset, parseOverrides(opts.set)))
+      io.out(JSON.stringify(config, null, 2))
+    })
+
+  program
     .command('run')
     .description("run an experiment (or 'all') and write result.json, report.md and figures into a fresh directory")
     .argument('<experiment>', "experiment id from 'cl-reproduce list', or 'all'")
     .addOption(new Option('--preset <name>', 'quick: minutes on a laptop CPU; paper: the paper settings (GPU territory)').choices(PRESET_NAMES).default('quick'))
-    .option('--seed <n>', 'first random seed', parseIntArg('--seed', 0), 0)
-    .option('--seeds <k>', 'number of seeds (seed, seed+1, …)', parseIntArg('--seeds', 1), 1)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option('--seed <n>', `first random seed, in [0, 2^53 − 1]`, parseIntArg('--seed', 0, MAX_SEED), 0)
+    .option('--seeds <k>', `number of seeds (seed, seed+1, …), at most ${MAX_SEEDS}`, parseIntArg('--seeds', 1, MAX_SEEDS), 1)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (with --resume, auto means the recorded one)').choices(['auto', ...BACKEND_NAMES]).default('auto'))
     .option('--out <dir>', 'run directory (must not exist or be empty); default runs/<experiment>/<timestamp>-<preset>-seed<seed>')
-    .option('--set <key=value...>', 'override a config value of the preset (validated)', [])
-    .option('--resume <dir>', 'continue an interrupted or failed run in <dir> (its recorded config, preset and seeds are used)')
-    .option('--jobs <n>', "run all: experiments at once, each in its own process (wasm and cpu use one core per process)", parseIntArg('--jobs', 1), 1)
+    .option('--set <key=value...>', "override a config value of the preset (validated; keys: 'cl-reproduce config <experiment> --keys')", [])
+    .option('--resume <dir>', 'continue an interrupted or failed run in <dir> (its recorded config, preset, seeds and backend are used)')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+    .option('--jobs <n>', 'run all: experiments at once, each in its own process (wasm and cpu use one core per process)', parseIntArg('--jobs', 1, 64), 1)
     .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number }) => {
-      const chosen = id === 'all' ? experiments : experiments.filter((e) => e.id === id)
-      if (chosen.length === 0 && id !== 'all') {
-        const known = experiments.map((e) => e.id).join(', ') || 'none registered yet'
-        throw new CommanderError(2, 'cl.unknownExperiment', `unknown experiment '${id}' (available: ${known}, or 'all')`)
+      const all = id === 'all'
+      const chosen = all ? experiments : [findExperiment(experiments, id)]
+      const options: RunOptions = {
+        preset: opts.preset,
+        seed: opts.seed,
+        seeds: opts.seeds,
+        backend: opts.backend,
+        ...(opts.out !== undefined ? { out: opts.out } : {}),
+        ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
+        overrides: refuse(() => parseOverrides(opts.set)),
+        log: io.err,
+        ...(deps.select !== undefined ? { select: deps.select } : {}),
+        ...(deps.writer !== undefined ? { writer: deps.writer } : {}),
+        appVersion: APP_VERSION,
+        all,
       }
-      const overrides = parseOverrides(opts.set)
-      // `run all`: every experiment in <root>/<id>, and an index of all verdicts in <root>/index.md.
-      const multi = chosen.length > 1
-      const root = !multi ? undefined : path.resolve(opts.resume ?? opts.out ?? defaultRunDir({ experiment: 'all', preset: opts.preset, seed: opts.seed }))
+      if (opts.jobs > 1 && all && opts.resume !== undefined) {
+        throw new CliExit(EXIT_CODES.usage, '--jobs runs fresh experiments; --resume continues them one at a time (drop --jobs)')
+      }
+      // Everything is checked before anything is written: seeds, configs, preflights, directories.
+      const prepared = refuse(() => planRuns(chosen, options))
+      const root = prepared.root?.dir
+      let indexFailed = false
       const finishIndex = () => {
         if (root === undefined || !existsSync(root)) return
-        writeIndex(root, chosen)
-        io.out(`index: ${path.join(root, 'index.md')}`)
+        try {
+          writeIndex(root, experimentsOf(prepared.root!.settings.experiments, experiments), deps.writer)
+          io.out(`index: ${path.join(root, 'index.md')}`)
+        } catch (error) {
+          // reported in addition to the run's own error, never instead of it
+          indexFailed = true
+          io.err(`cl-reproduce: could not write the index of ${root}: ${error instanceof Error ? error.message : String(error)}`)
+        }
       }
-      if (opts.jobs > 1 && multi) {
-        if (opts.resume !== undefined) throw new CommanderError(2, 'cl.jobsWithResume', '--jobs runs fresh experiments; --resume continues them one at a time (drop --jobs)')
-        for (const e of chosen) resolveConfig(e, opts.preset, overrides) // every config is valid before anything starts
-        assertFreshRunDir(root!)
+      if (opts.jobs > 1 && all) {
+        refuse(() => makeDirs(root!))
+        try {
+          writeRootSettings(root!, prepared.root!.settings, deps.writer)
+        } catch (error) {
+          throw new CliExit(EXIT_CODES.failed, error)
+        }
         const common = ['--preset', opts.preset, '--seed', String(opts.seed), '--seeds', String(opts.seeds), '--backend', opts.backend, ...opts.set.flatMap((s) => ['--set', s])]
-        const jobs = chosen.map((e) => ({ id: e.id, args: ['run', e.id, ...common, '--out', path.join(root!, e.id)] }))
+        const jobs = prepared.plans.map((p) => ({ id: p.experiment.id, args: ['run', p.experiment.id, ...common, '--out', p.out!] }))
         const code = await runInParallel(jobs, { jobs: opts.jobs, spawn: deps.spawn ?? nodeSpawner(fileURLToPath(import.meta.url)), out: io.out, err: io.err })
         finishIndex()
-        if (code !== 0) throw new CommanderError(code, 'cl.childFailed', code === 130 ? 'interrupted; continue with --resume' : 'an experiment failed (its [id] lines above say why)')
+        if (code === EXIT_CODES.sigint || code === EXIT_CODES.sigterm) throw new CliExit(code, `interrupted; continue with cl-reproduce run all --resume ${root}`)
+        if (code !== 0) throw new CliExit(code, 'an experiment failed (its [id] lines above say why)')
+        if (indexFailed) throw new CliExit(EXIT_CODES.failed, undefined)
         return
       }
-      if (multi && opts.resume === undefined) assertFreshRunDir(root!)
-      const out = root ?? opts.out // `run all` writes <root>/<id>; --resume ignores it
+      const selection = await selectRunBackend(prepared, options).catch((error: unknown) => {
+        throw new CliExit(EXIT_CODES.usage, error)
+      })
+      let started = false
+      let runError: unknown
+      let failed = false
       try {
-        await runExperiments(chosen, {
-          preset: opts.preset,
-          seed: opts.seed,
-          seeds: opts.seeds,
-          backend: opts.backend,
-          ...(out !== undefined ? { out } : {}),
-          ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
-          overrides,
-          log: io.err,
-          ...(deps.select !== undefined ? { select: deps.select } : {}),
-          appVersion: APP_VERSION,
+        await executeRuns(prepared, selection, {
+          ...options,
+          onStarted: () => {
+            started = true
+          },
           onFinished: (experiment, { dir, result }) => {
             const held = result.claims.filter((c) => c.holds).length
             io.out(`${experiment.id}: ${held}/${result.claims.length} claims hold -> ${dir}`)
           },
         })
-      } finally {
-        finishIndex()
+      } catch (error) {
+        failed = true
+        runError = error
       }
+      finishIndex()
+      if (failed) {
+        const interrupted = isClError(runError, 'CL_INTERRUPTED')
+        throw new CliExit(started || interrupted ? runExitCode(runError) : EXIT_CODES.usage, runError)
+      }
+      if (indexFailed) throw new CliExit(EXIT_CODES.failed, undefined)
       if (chosen.length === 0) io.out('no experiments registered yet: nothing to run')
     })
   return program
 }
 
-/** Run the CLI; returns the process exit code. Errors become one line on stderr. */
+function experimentsOf(ids: readonly string[], pool: readonly Experiment<any>[]): Experiment<any>[] {
+  return ids.map((id) => pool.find((e) => e.id === id)).filter((e): e is Experiment<any> => e !== undefined)
+}
+
+/** Run the CLI; returns the process exit code (see {@link EXIT_CODES}). Errors become one line on stderr. */
 export async function main(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
   const io = deps.io ?? { out: (l: string) => process.stdout.write(`${l}\n`), err: (l: string) => process.stderr.write(`${l}\n`) }
   tf.env().set('PROD', true)
@@ -149,16 +238,18 @@ export async function main(argv: readonly string[], deps: CliDeps = {}): Promise
     // `npm run x -- args` style wrappers may forward a leading `--`; commander would read everything after it as operands.
     const args = argv[0] === '--' ? argv.slice(1) : argv
     await createProgram({ ...deps, io }).parseAsync(args as string[], { from: 'user' })
-    return 0
+    return EXIT_CODES.ok
   } catch (error) {
+    if (error instanceof CliExit) {
+      if (error.message !== '') io.err(`cl-reproduce: ${error.message}`)
+      return error.exitCode
+    }
     if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return 0
-      if (error.code.startsWith('cl.')) io.err(`cl-reproduce: ${error.message}`)
-      return error.exitCode || 1
+      // --help / --version exit 0; every parse error (unknown option, bad value, missing argument) is a usage error
+      return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage
     }
     io.err(`cl-reproduce: ${error instanceof Error ? error.message : String(error)}`)
-    // 130 = 128 + SIGINT, the shell convention for a run stopped by Ctrl-C.
-    return isClError(error, 'CL_INTERRUPTED') ? 130 : 1
+    return runExitCode(error)
   }
 }
 

@@ -1,18 +1,46 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import path from 'node:path'
 import type { Experiment } from '../experiments/experiment.js'
 import { resultSchema } from './result-schema.js'
-import { RESULT_FILE, STATUS_FILE, writeFileAtomic } from './run-dir.js'
+import { RESULT_FILE, STATUS_FILE, writeFileAtomic, type RunWriter } from './run-dir.js'
 
 /** One experiment's line of the `run all` index. */
 export interface IndexEntry {
   readonly id: string
   readonly title: string
   readonly paperRef: string
-  /** `complete` (result.json written), else the state in status.json (`running`, `failed`, `interrupted`) or `not started`. */
+  /** `complete` (result.json written), else the state in status.json (`running`, `failed`, `interrupted`, `stopped (process gone)`, `unreadable status.json`) or `not started`. */
   readonly status: string
   readonly claims: { id: string; description: string; measured: string; holds: boolean }[]
   readonly wallSeconds: number | null
+}
+
+/** Read a JSON file the index summarises; undefined when it is unreadable or truncated (the index says so). */
+function tryReadJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The state in status.json; a `running` run whose process is gone on this host is `stopped (process gone)`. */
+function stateOf(statusFile: string): string {
+  if (!existsSync(statusFile)) return 'not started'
+  const status = tryReadJson(statusFile) as { state?: unknown; pid?: unknown; hostname?: unknown } | undefined
+  if (status === undefined || typeof status.state !== 'string') return `unreadable ${STATUS_FILE}`
+  if (status.state === 'running' && typeof status.pid === 'number' && status.hostname === hostname() && !isAlive(status.pid)) return 'stopped (process gone)'
+  return status.state
 }
 
 /** Read what `run all` left in `<root>/<id>` for every experiment (results are read, never rewritten). */
@@ -21,12 +49,12 @@ export function collectIndex(root: string, experiments: readonly Experiment<any>
     const dir = path.join(root, e.id)
     const base = { id: e.id, title: e.title, paperRef: e.paperRef }
     if (existsSync(path.join(dir, RESULT_FILE))) {
-      const r = resultSchema.parse(JSON.parse(readFileSync(path.join(dir, RESULT_FILE), 'utf8')))
+      const parsed = resultSchema.safeParse(tryReadJson(path.join(dir, RESULT_FILE)))
+      if (!parsed.success) return { ...base, status: `unreadable ${RESULT_FILE}`, claims: [], wallSeconds: null }
+      const r = parsed.data
       return { ...base, status: 'complete', claims: r.claims.map(({ id, description, measured, holds }) => ({ id, description, measured, holds })), wallSeconds: r.timings.wallSeconds }
     }
-    const statusFile = path.join(dir, STATUS_FILE)
-    const status = existsSync(statusFile) ? String((JSON.parse(readFileSync(statusFile, 'utf8')) as { state?: unknown }).state ?? 'unknown') : 'not started'
-    return { ...base, status, claims: [], wallSeconds: null }
+    return { ...base, status: stateOf(path.join(dir, STATUS_FILE)), claims: [], wallSeconds: null }
   })
 }
 
@@ -35,7 +63,7 @@ export function collectIndex(root: string, experiments: readonly Experiment<any>
  * one row per experiment (status, claims holding, time, link to its report) and every claim's verdict, and
  * `index.json` with the same data. Written atomically after the runs, also when one failed (its status says so).
  */
-export function writeIndex(root: string, experiments: readonly Experiment<any>[]): IndexEntry[] {
+export function writeIndex(root: string, experiments: readonly Experiment<any>[], writer?: RunWriter): IndexEntry[] {
   const entries = collectIndex(root, experiments)
   const held = (e: IndexEntry) => e.claims.filter((c) => c.holds).length
   const lines = [
@@ -54,7 +82,7 @@ export function writeIndex(root: string, experiments: readonly Experiment<any>[]
         : [`## ${e.title}`, '', '| verdict | claim | measured |', '|---|---|---|', ...e.claims.map((c) => `| ${c.holds ? '✅ holds' : '❌ fails'} | ${c.description} | ${c.measured} |`), ''],
     ),
   ]
-  writeFileAtomic(path.join(root, 'index.md'), `${lines.join('\n')}\n`)
-  writeFileAtomic(path.join(root, 'index.json'), `${JSON.stringify({ experiments: entries }, null, 2)}\n`)
+  writeFileAtomic(path.join(root, 'index.md'), `${lines.join('\n')}\n`, writer)
+  writeFileAtomic(path.join(root, 'index.json'), `${JSON.stringify({ experiments: entries }, null, 2)}\n`, writer)
   return entries
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { InvalidConfigError } from '@cl/core'
+import { signalExitCode } from './exit-codes.js'
 
 /** A running child `cl-reproduce` process. */
 export interface ChildRun {
@@ -50,7 +51,7 @@ export interface ParallelOptions {
  * Run independent experiments as child processes, at most `jobs` at a time. Child stdout lines (the verdict lines) are
  * passed on as they are, stderr lines prefixed with `[id]`. A failure stops new starts (as in the sequential `run all`)
  * and the running ones finish; SIGINT/SIGTERM are forwarded so every child checkpoints and is marked interrupted.
- * Returns the exit code: 0, the first failing child's code, or 130 when interrupted.
+ * Returns the exit code: 0, the first failing child's code, or 130 / 143 when stopped by SIGINT / SIGTERM.
  */
 export async function runInParallel(jobs: readonly ParallelJob[], options: ParallelOptions): Promise<number> {
   if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new InvalidConfigError('--jobs', 'an integer >= 1', options.jobs)
@@ -86,6 +87,6 @@ export async function runInParallel(jobs: readonly ParallelJob[], options: Paral
     process.removeListener('SIGINT', onSigint)
     process.removeListener('SIGTERM', onSigterm)
   }
-  if (stopped !== null) return 130
+  if (stopped !== null) return signalExitCode(stopped)
   return exitCode
 }

@@ -28,7 +28,7 @@ export const resultSchema = z.object({
   metrics: z.record(z.string(), z.unknown()),
   paper: z.record(z.string(), z.unknown()),
   claims: z.array(claimSchema),
-  figures: z.array(z.object({ name: z.string().min(1), caption: z.string(), file: z.string().min(1) })),
+  figures: z.array(z.object({ name: z.string().min(1), caption: z.string(), file: z.string().min(1), png: z.string().min(1).optional() })),
 })
 
 export type RunResult = z.infer<typeof resultSchema>

@@ -1,18 +1,40 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { existsSync } from 'node:fs'
+import { hostname } from 'node:os'
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError, isClError, parseConfig } from '@cl/core'
+import { z } from 'zod'
+import { InterruptedError, InvalidConfigError, isClError, parseConfig } from '@cl/core'
 import type { BackendName } from '../backend/candidates.js'
 import { selectBackend, type BackendSelection } from '../backend/select.js'
-import type { Experiment, PresetName } from '../experiments/experiment.js'
+import { PRESET_NAMES, type Experiment, type PresetName, type UserDgp } from '../experiments/experiment.js'
+import { configKeys } from './config-keys.js'
 import { mergeConfig } from './overrides.js'
 import { resultSchema, type RunResult } from './result-schema.js'
-import { RESULT_FILE, RunDirectoryError, createRunDir, isRunComplete, writeFileAtomic, writeStatus } from './run-dir.js'
+import { ROOT_FILE, readRootSettings, writeRootSettings, type RootSettings } from './run-all-root.js'
+import {
+  RESULT_FILE,
+  RunDirectoryError,
+  RunFileError,
+  assertCreatable,
+  assertFreshRunDir,
+  createRunDir,
+  defaultRunDir,
+  isRunComplete,
+  makeDirs,
+  nodeWriter,
+  readRunJson,
+  writeFileAtomic,
+  writeStatus,
+  type RunWriter,
+} from './run-dir.js'
+import { acquireRunLock } from './run-lock.js'
+import { assertSeedRange } from './seed-range.js'
 
 export interface RunOptions {
   readonly preset: PresetName
   readonly seed: number
   readonly seeds: number
+  /** Requested backend. On `--resume`, `auto` means "the backend the run recorded". */
   readonly backend: BackendName | 'auto'
   readonly out?: string
   readonly overrides: Record<string, unknown>
@@ -20,22 +42,32 @@ export interface RunOptions {
   /** Injected selection (tests); defaults to {@link selectBackend}. */
   readonly select?: typeof selectBackend
   readonly appVersion: string
-  /** Continue the unfinished run(s) in this directory (config, preset and seeds come from its run.json). */
+  /** Continue the unfinished run(s) in this directory (config, preset and seeds come from its run.json / run-all.json). */
   readonly resume?: string
+  /** Lay the runs out as a `run all` root (`<root>/<id>`, `<root>/run-all.json`). Default: more than one experiment. */
+  readonly all?: boolean
+  /** A user DGP (`--dgp`), handed to every experiment's preflight. */
+  readonly userDgp?: UserDgp
+  /** Stops the runs like SIGINT does (the programmatic API); SIGINT / SIGTERM always stop. */
+  readonly signal?: AbortSignal
+  /** How files are written (tests inject a failing writer); defaults to the file system. */
+  readonly writer?: RunWriter
 }
 
 /** What a run directory records about its invocation (`run.json`), so `--resume` continues the same run. */
-interface RunSpec {
-  experiment: string
-  preset: PresetName
-  seed: number
-  seeds: number
-  config: unknown
-}
+const runSpecSchema = z.object({
+  experiment: z.string().min(1),
+  preset: z.enum(PRESET_NAMES),
+  seed: z.number().int().nonnegative(),
+  seeds: z.number().int().positive(),
+  backend: z.string().min(1).optional(),
+  config: z.unknown(),
+})
+type RunSpec = z.infer<typeof runSpecSchema>
 const SPEC_FILE = 'run.json'
 
 /** One experiment to run: its resolved config, and the existing directory when resuming. */
-interface RunPlan {
+export interface RunPlan {
   readonly experiment: Experiment<any>
   readonly config: unknown
   readonly preset: PresetName
@@ -45,10 +77,52 @@ interface RunPlan {
   readonly resumeDir?: string
 }
 
+/** Everything checked and decided before anything is written: the plans, the `run all` root, the backend to ask for. */
+export interface PreparedRuns {
+  readonly plans: readonly RunPlan[]
+  /** A `run all` root: its directory, settings, and whether it is created by this invocation. */
+  readonly root?: { readonly dir: string; readonly settings: RootSettings; readonly fresh: boolean }
+  readonly backend: BackendName | 'auto'
+}
+
 /** Resolve an experiment's config: its preset merged with `--set` overrides, validated by its schema. */
 export function resolveConfig<C>(experiment: Experiment<C>, preset: PresetName, overrides: Record<string, unknown>): C {
+  // Unknown keys are refused by name even where a schema would strip them silently (a non-strict object).
+  const unknown = unknownKey(overrides, new Set(configKeys(experiment as Experiment<unknown>).map((k) => k.key)))
+  if (unknown !== undefined) throw unknownKeyError(experiment, unknown.key, unknown.value)
   const base = experiment.presets[preset]
-  return parseConfig(experiment.configSchema, mergeConfig(base, overrides), 'config') as C
+  try {
+    return parseConfig(experiment.configSchema, mergeConfig(base, overrides), 'config') as C
+  } catch (error) {
+    const cause = (error as { cause?: { issues?: { code?: string }[] } }).cause
+    if (error instanceof InvalidConfigError && cause?.issues?.[0]?.code === 'unrecognized_keys') {
+      throw unknownKeyError(experiment, error.field.replace(/^config\./, ''), error.received, error)
+    }
+    throw error
+  }
+}
+
+function unknownKeyError(experiment: Experiment<any>, key: string, value: unknown, cause?: unknown): InvalidConfigError {
+  const valid = configKeys(experiment as Experiment<unknown>).map((k) => k.key)
+  return new InvalidConfigError(
+    `--set ${key}`,
+    `a config key of '${experiment.id}' (one of: ${valid.join(', ')}; see 'cl-reproduce config ${experiment.id} --keys')`,
+    value,
+    cause !== undefined ? { cause } : undefined,
+  )
+}
+
+/** The first override path that is neither a listed key nor an object on the way to one. */
+function unknownKey(overrides: Record<string, unknown>, keys: ReadonlySet<string>, prefix = ''): { key: string; value: unknown } | undefined {
+  for (const [k, value] of Object.entries(overrides)) {
+    const key = prefix === '' ? k : `${prefix}.${k}`
+    if (keys.has(key)) continue
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value)
+    if (!isObject || ![...keys].some((known) => known.startsWith(`${key}.`))) return { key, value }
+    const inner = unknownKey(value as Record<string, unknown>, keys, key)
+    if (inner !== undefined) return inner
+  }
+  return undefined
 }
 
 /** One finished run: where it was written and what it measured. */
@@ -58,94 +132,210 @@ export interface FinishedRun {
 }
 
 /**
- * Run experiments end to end: validate every config first, choose the backend once (skipping backends that lack a
- * kernel any of them needs), then for each create a fresh run directory, run, and write figures, report.md and finally
- * result.json (validated). A failed run is marked failed, never complete, and stops the sequence.
+ * Decide what to run without writing anything: seed range, every config (preset + `--set`), each experiment's
+ * preflight (memory, float32 temperatures, user DGP), fresh or resumable directories, and a `run all` root's settings.
+ * Every error here is a usage or config error: nothing exists yet.
  */
-export async function runExperiments(
-  experiments: readonly Experiment<any>[],
-  options: RunOptions & { readonly onFinished?: (experiment: Experiment<any>, run: FinishedRun) => void },
-): Promise<FinishedRun[]> {
-  if (!Number.isInteger(options.seeds) || options.seeds < 1) throw new InvalidConfigError('--seeds', 'an integer >= 1', options.seeds)
-  const plans = options.resume !== undefined ? planResume(experiments, options) : planFresh(experiments, options)
-  const requiredKernels = [...new Set(plans.flatMap((p) => p.experiment.requiredKernels))]
-  const selection = await (options.select ?? selectBackend)({ requested: options.backend, requiredKernels })
+export function planRuns(experiments: readonly Experiment<any>[], options: RunOptions): PreparedRuns {
+  assertSeedRange(options.seed, options.seeds)
+  const all = options.all ?? experiments.length > 1
+  let prepared: PreparedRuns
+  if (options.resume !== undefined) {
+    if (Object.keys(options.overrides).length > 0) throw new InvalidConfigError('--set', 'no overrides with --resume (the run keeps its recorded config)', options.overrides)
+    prepared = all ? planResumeAll(experiments, options) : planResumeOne(experiments, options)
+  } else if (all) {
+    const dir = path.resolve(options.out ?? defaultRunDir({ experiment: 'all', preset: options.preset, seed: options.seed }))
+    assertFreshRunDir(dir)
+    const settings: RootSettings = { preset: options.preset, seed: options.seed, seeds: options.seeds, backend: options.backend, overrides: options.overrides, experiments: experiments.map((e) => e.id) }
+    prepared = { plans: experiments.map((e) => freshPlan(e, settings, path.join(dir, e.id))), root: { dir, settings, fresh: true }, backend: options.backend }
+  } else {
+    if (experiments.length !== 1) throw new InvalidConfigError('experiment', 'exactly one experiment (or all)', experiments.map((e) => e.id))
+    if (options.out !== undefined) assertFreshRunDir(path.resolve(options.out))
+    else assertCreatable(path.resolve('runs'))
+    prepared = { plans: [freshPlan(experiments[0]!, options, options.out)], backend: options.backend }
+  }
+  for (const plan of prepared.plans) plan.experiment.preflight?.(plan.config, options.userDgp !== undefined ? { userDgp: options.userDgp } : {})
+  return prepared
+}
+
+function freshPlan(experiment: Experiment<any>, s: Pick<RunOptions, 'preset' | 'seed' | 'seeds' | 'overrides'>, out: string | undefined): RunPlan {
+  assertSeedRange(s.seed, s.seeds)
+  const config = resolveConfig(experiment, s.preset, s.overrides)
+  return { experiment, config, preset: s.preset, seed: s.seed, seeds: s.seeds, ...(out !== undefined ? { out } : {}) }
+}
+
+function planResumeOne(experiments: readonly Experiment<any>[], options: RunOptions): PreparedRuns {
+  if (experiments.length !== 1) throw new InvalidConfigError('experiment', 'exactly one experiment (or all)', experiments.map((e) => e.id))
+  const dir = path.resolve(options.resume!)
+  const experiment = experiments[0]!
+  if (!existsSync(dir)) throw new RunDirectoryError(dir, 'does not exist: nothing to resume', '--resume')
+  const how = `it cannot be resumed; start ${experiment.id} fresh: move ${dir} away (or delete it) and run 'cl-reproduce run ${experiment.id}' again`
+  const resumed = resumePlan(experiment, dir, how, options)
+  return { plans: resumed.plan === undefined ? [] : [resumed.plan], backend: resolveBackend(options.backend, resumed.spec.backend) }
+}
+
+/** `run all --resume ROOT`: only a `run all` root, with the experiments and settings it recorded. */
+function planResumeAll(pool: readonly Experiment<any>[], options: RunOptions): PreparedRuns {
+  const dir = path.resolve(options.resume!)
+  const settings = readRootSettings(dir)
+  const plans: RunPlan[] = []
+  for (const id of settings.experiments) {
+    const experiment = pool.find((e) => e.id === id)
+    if (experiment === undefined) throw new RunDirectoryError(dir, `records experiment '${id}', which this cl-reproduce does not have (available: ${pool.map((e) => e.id).join(', ')})`, '--resume')
+    const sub = path.join(dir, id)
+    if (!existsSync(path.join(sub, SPEC_FILE))) {
+      // `run all` stopped before reaching this experiment: start it fresh there, with the root's settings.
+      assertFreshRunDir(sub)
+      plans.push(freshPlan(experiment, settings, sub))
+      continue
+    }
+    const how = `it cannot be resumed; delete ${sub} and resume the root again: ${id} then starts fresh with the root's settings`
+    const { plan } = resumePlan(experiment, sub, how, options)
+    if (plan !== undefined) plans.push(plan)
+  }
+  return { plans, root: { dir, settings, fresh: false }, backend: resolveBackend(options.backend, settings.backend) }
+}
+
+function resumePlan(experiment: Experiment<any>, dir: string, howToContinue: string, options: RunOptions): { plan?: RunPlan; spec: RunSpec } {
+  const specFile = path.join(dir, SPEC_FILE)
+  if (!existsSync(specFile)) {
+    const hint = existsSync(path.join(dir, ROOT_FILE)) ? `; it is a 'run all' directory: resume it with 'cl-reproduce run all --resume ${dir}'` : ''
+    throw new RunDirectoryError(dir, `holds no ${SPEC_FILE}: not a run directory of cl-reproduce${hint}`, '--resume')
+  }
+  const parsed = runSpecSchema.safeParse(readRunJson(specFile, howToContinue))
+  if (!parsed.success) throw new RunFileError(specFile, `${specFile} is not a run record (${parsed.error.issues[0]?.message ?? 'invalid'}); ${howToContinue}`)
+  const spec = parsed.data
+  if (spec.experiment !== experiment.id) throw new RunDirectoryError(dir, `holds a run of '${spec.experiment}', not '${experiment.id}'`, '--resume')
+  if (isRunComplete(dir)) {
+    options.log(`${experiment.id}: already complete in ${dir}`)
+    return { spec }
+  }
+  assertSeedRange(spec.seed, spec.seeds)
+  const config = parseConfig(experiment.configSchema, spec.config, 'config')
+  return { plan: { experiment, config, preset: spec.preset, seed: spec.seed, seeds: spec.seeds, resumeDir: dir }, spec }
+}
+
+function resolveBackend(requested: BackendName | 'auto', recorded: string | undefined): BackendName | 'auto' {
+  return requested !== 'auto' || recorded === undefined ? requested : (recorded as BackendName | 'auto')
+}
+
+/** Choose the backend once for all plans, skipping backends that lack a kernel any of them needs. */
+export async function selectRunBackend(prepared: PreparedRuns, options: Pick<RunOptions, 'select' | 'log'>): Promise<BackendSelection> {
+  const requiredKernels = [...new Set(prepared.plans.flatMap((p) => p.experiment.requiredKernels))]
+  const selection = await (options.select ?? selectBackend)({ requested: prepared.backend, requiredKernels })
   for (const a of selection.attempts) {
     options.log(a.outcome === 'selected' ? `backend: ${a.backend} (${a.reason})` : `backend ${a.backend} skipped: ${a.reason}`)
   }
-  const runs: FinishedRun[] = []
-  for (const plan of plans) {
-    options.log(`== ${plan.experiment.id}: ${plan.experiment.title} (preset ${plan.preset})`)
-    const run = await runOne(plan, selection, options)
-    options.onFinished?.(plan.experiment, run)
-    runs.push(run)
+  return selection
+}
+
+export interface ExecuteOptions extends RunOptions {
+  readonly onFinished?: (experiment: Experiment<any>, run: FinishedRun) => void
+  /** Called once, when this invocation first writes anything (a run directory or a `run all` root). */
+  readonly onStarted?: (dir: string) => void
+}
+
+/**
+ * Run the prepared plans in order. One stop signal for the whole invocation: SIGINT / SIGTERM (or `options.signal`)
+ * stops the current run at its next training step, marks it interrupted, and no later experiment starts. A failed
+ * run is marked failed, never complete, and stops the sequence.
+ */
+export async function executeRuns(prepared: PreparedRuns, selection: BackendSelection, options: ExecuteOptions): Promise<FinishedRun[]> {
+  const controller = new AbortController()
+  const stop = (reason: string) => {
+    if (!controller.signal.aborted) controller.abort(reason)
   }
-  return runs
-}
-
-function planFresh(experiments: readonly Experiment<any>[], options: RunOptions): RunPlan[] {
-  return experiments.map((experiment) => {
-    const out = options.out === undefined ? undefined : experiments.length > 1 ? path.join(options.out, experiment.id) : options.out
-    const config = resolveConfig(experiment, options.preset, options.overrides)
-    return { experiment, config, preset: options.preset, seed: options.seed, seeds: options.seeds, ...(out !== undefined ? { out } : {}) }
-  })
-}
-
-/** Plans for `--resume DIR`: finished experiments are skipped, unfinished ones continue with their recorded config. */
-function planResume(experiments: readonly Experiment<any>[], options: RunOptions): RunPlan[] {
-  const root = path.resolve(options.resume!)
-  if (Object.keys(options.overrides).length > 0) throw new InvalidConfigError('--set', 'no overrides with --resume (the run keeps its recorded config)', options.overrides)
-  if (!existsSync(root)) throw new RunDirectoryError(root, 'does not exist: nothing to resume')
-  const plans: RunPlan[] = []
-  for (const experiment of experiments) {
-    const dir = experiments.length > 1 ? path.join(root, experiment.id) : root
-    const specFile = path.join(dir, SPEC_FILE)
-    if (!existsSync(specFile)) {
-      if (experiments.length === 1) throw new RunDirectoryError(dir, `holds no ${SPEC_FILE}: not a run directory of cl-reproduce`)
-      // `run all` was killed before reaching this experiment: start it fresh there.
-      plans.push(planFresh([experiment], { ...options, out: dir })[0]!)
-      continue
-    }
-    const spec = JSON.parse(readFileSync(specFile, 'utf8')) as RunSpec
-    if (spec.experiment !== experiment.id) throw new RunDirectoryError(dir, `holds a run of '${spec.experiment}', not '${experiment.id}'`)
-    if (isRunComplete(dir)) {
-      options.log(`${experiment.id}: already complete in ${dir}`)
-      continue
-    }
-    const config = parseConfig(experiment.configSchema, spec.config, 'config')
-    plans.push({ experiment, config, preset: spec.preset, seed: spec.seed, seeds: spec.seeds, resumeDir: dir })
+  const onSigint = () => stop('SIGINT')
+  const onSigterm = () => stop('SIGTERM')
+  const onAbort = () => stop(typeof options.signal?.reason === 'string' ? options.signal.reason : 'abort')
+  process.on('SIGINT', onSigint)
+  process.on('SIGTERM', onSigterm)
+  if (options.signal?.aborted) onAbort()
+  options.signal?.addEventListener('abort', onAbort)
+  let started = false
+  const markStarted = (dir: string) => {
+    if (!started) options.onStarted?.(dir)
+    started = true
   }
-  return plans
+  try {
+    const writer = options.writer ?? nodeWriter
+    if (prepared.root?.fresh === true) {
+      makeDirs(prepared.root.dir)
+      markStarted(prepared.root.dir)
+      writeRootSettings(prepared.root.dir, prepared.root.settings, writer)
+    }
+    const runs: FinishedRun[] = []
+    for (const plan of prepared.plans) {
+      throwIfStopped(controller.signal)
+      options.log(`== ${plan.experiment.id}: ${plan.experiment.title} (preset ${plan.preset})`)
+      const run = await runOne(plan, selection, options, controller.signal, prepared.backend, writer, markStarted)
+      options.onFinished?.(plan.experiment, run)
+      runs.push(run)
+    }
+    return runs
+  } finally {
+    process.removeListener('SIGINT', onSigint)
+    process.removeListener('SIGTERM', onSigterm)
+    options.signal?.removeEventListener('abort', onAbort)
+  }
 }
 
-async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOptions): Promise<FinishedRun> {
+/** Plan, choose the backend and run: the whole `cl-reproduce run` for callers that need no phase split. */
+export async function runExperiments(experiments: readonly Experiment<any>[], options: ExecuteOptions): Promise<FinishedRun[]> {
+  const prepared = planRuns(experiments, options)
+  const selection = await selectRunBackend(prepared, options)
+  return executeRuns(prepared, selection, options)
+}
+
+function throwIfStopped(signal: AbortSignal): void {
+  if (signal.aborted) throw new InterruptedError(String(signal.reason))
+}
+
+async function runOne(
+  plan: RunPlan,
+  selection: BackendSelection,
+  options: RunOptions,
+  signal: AbortSignal,
+  backend: BackendName | 'auto',
+  writer: RunWriter,
+  markStarted: (dir: string) => void,
+): Promise<FinishedRun> {
   const { experiment, config, preset } = plan
   const seeds = Array.from({ length: plan.seeds }, (_, i) => plan.seed + i)
   let dir: string
+  let release: () => void
   if (plan.resumeDir !== undefined) {
     dir = plan.resumeDir
+    release = acquireRunLock(dir)
+    if (isRunComplete(dir)) {
+      release()
+      throw new RunDirectoryError(dir, 'was completed by another run meanwhile; nothing to resume', '--resume')
+    }
+    markStarted(dir)
     options.log(`resuming in ${dir}`)
   } else {
     dir = createRunDir({ ...(plan.out !== undefined ? { out: plan.out } : {}), experiment: experiment.id, preset, seed: plan.seed })
-    const spec: RunSpec = { experiment: experiment.id, preset, seed: plan.seed, seeds: plan.seeds, config }
-    writeFileAtomic(path.join(dir, SPEC_FILE), `${JSON.stringify(spec, null, 2)}\n`)
+    markStarted(dir)
+    const spec: RunSpec = { experiment: experiment.id, preset, seed: plan.seed, seeds: plan.seeds, backend, config }
+    writeFileAtomic(path.join(dir, SPEC_FILE), `${JSON.stringify(spec, null, 2)}\n`, writer)
+    release = acquireRunLock(dir)
     options.log(`run directory: ${dir}`)
   }
   const started = new Date()
-  writeStatus(dir, { state: 'running', startedAt: started.toISOString(), pid: process.pid })
-  // Ctrl-C / SIGTERM: training stops at its next step (after a checkpoint), the run is marked interrupted, never complete.
-  const controller = new AbortController()
-  const onSigint = () => controller.abort('SIGINT')
-  const onSigterm = () => controller.abort('SIGTERM')
-  process.on('SIGINT', onSigint)
-  process.on('SIGTERM', onSigterm)
   const resumeHint = `cl-reproduce run ${experiment.id} --resume ${dir}`
+  let complete = false
   try {
-    const output = await experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal: controller.signal })
+    writeStatus(dir, { state: 'running', startedAt: started.toISOString(), pid: process.pid, hostname: hostname() }, writer)
+    const output = await experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal })
+    // A stop during the last step, or after it, still means stop: the run is interrupted, not complete.
+    throwIfStopped(signal)
     const figures = output.figures.map((f) => {
       const file = `${f.name}.svg`
-      writeFileSync(path.join(dir, file), f.svg)
-      return { name: f.name, caption: f.caption, file }
+      writeFileAtomic(path.join(dir, file), f.svg, writer)
+      if (f.png === undefined) return { name: f.name, caption: f.caption, file }
+      const png = `${f.name}.png`
+      writeFileAtomic(path.join(dir, png), f.png, writer)
+      return { name: f.name, caption: f.caption, file, png }
     })
     const finished = new Date()
     const result = resultSchema.parse({
@@ -164,26 +354,42 @@ async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOp
       claims: output.claims,
       figures,
     })
-    writeFileAtomic(path.join(dir, 'report.md'), renderReport(result, output.reportMarkdown))
-    writeFileAtomic(path.join(dir, RESULT_FILE), `${JSON.stringify(result, null, 2)}\n`)
-    writeStatus(dir, { state: 'complete', startedAt: started.toISOString(), finishedAt: finished.toISOString() })
+    writeFileAtomic(path.join(dir, 'report.md'), renderReport(result, output.reportMarkdown), writer)
+    throwIfStopped(signal)
+    writeFileAtomic(path.join(dir, RESULT_FILE), `${JSON.stringify(result, null, 2)}\n`, writer)
+    complete = true
+    try {
+      writeStatus(dir, { state: 'complete', startedAt: started.toISOString(), finishedAt: finished.toISOString() }, writer)
+    } catch (error) {
+      // result.json is what marks a run complete; a stale status.json does not undo that
+      options.log(`warning: ${(error as Error).message} (the run is complete: ${RESULT_FILE} is written)`)
+    }
     return { dir, result }
   } catch (error) {
-    if (isClError(error, 'CL_INTERRUPTED')) {
-      writeStatus(dir, { state: 'interrupted', startedAt: started.toISOString(), interruptedAt: new Date().toISOString(), resume: resumeHint })
-      throw error
-    }
-    writeStatus(dir, {
-      state: 'failed',
-      startedAt: started.toISOString(),
-      failedAt: new Date().toISOString(),
-      error: error instanceof Error ? error.message : String(error),
-      resume: resumeHint,
-    })
+    if (!complete) recordEnd(dir, error, started, resumeHint, writer, options.log)
     throw error
   } finally {
-    process.removeListener('SIGINT', onSigint)
-    process.removeListener('SIGTERM', onSigterm)
+    release()
+  }
+}
+
+/** Mark an unfinished run interrupted or failed; if even that cannot be written, say so without hiding `error`. */
+function recordEnd(dir: string, error: unknown, started: Date, resume: string, writer: RunWriter, log: (line: string) => void): void {
+  const at = new Date().toISOString()
+  const status = isClError(error, 'CL_INTERRUPTED')
+    ? { state: 'interrupted', startedAt: started.toISOString(), interruptedAt: at, resume }
+    : {
+        state: 'failed',
+        startedAt: started.toISOString(),
+        failedAt: at,
+        error: error instanceof Error ? error.message : String(error),
+        ...(isClError(error) ? { code: error.code } : {}),
+        resume,
+      }
+  try {
+    writeStatus(dir, status, writer)
+  } catch (statusError) {
+    log(`could not mark the run ${status.state}: ${(statusError as Error).message}`)
   }
 }
 

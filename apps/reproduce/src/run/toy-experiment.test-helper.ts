@@ -114,3 +114,68 @@ export const trainingToy: Experiment<{ n: number }> & { interruptOnce: boolean; 
     }
   },
 }
+
+/** What `@cl/train`'s DivergedError looks like to the runner: a toolkit error (code CL_DIVERGED) naming the step. */
+export class ToyDivergedError extends Error {
+  readonly code = 'CL_DIVERGED' as const
+  readonly step: number
+  constructor(step: number, loss: number) {
+    super(`training diverged at step ${step}: loss ${loss.toExponential()} exceeds 1e6`)
+    this.name = 'DivergedError'
+    this.step = step
+  }
+}
+
+/** Throws a divergence error, as the training loop does when the loss blows up. */
+export const divergingExperiment: Experiment<{ n: number }> = {
+  ...toyExperiment,
+  id: 'diverging',
+  title: 'Diverging experiment',
+  async run() {
+    throw new ToyDivergedError(12, 1e19)
+  },
+}
+
+/** A toy that receives `signal` after its last step and still returns normally (the stop arrives too late to throw). */
+export function signalledAtTheEnd(signal: 'SIGINT' | 'SIGTERM', id = `late-${signal.toLowerCase()}`): Experiment<{ n: number }> {
+  return {
+    ...toyExperiment,
+    id,
+    async run(context) {
+      const output = await toyExperiment.run(context)
+      process.emit(signal)
+      return output
+    },
+  }
+}
+
+/** A toy whose run takes `ms` milliseconds (for lock races). */
+export function slowExperiment(ms: number, id = 'slow'): Experiment<{ n: number }> & { runs: number } {
+  const e: Experiment<{ n: number }> & { runs: number } = {
+    ...toyExperiment,
+    id,
+    runs: 0,
+    async run(context) {
+      e.runs++
+      await new Promise((r) => setTimeout(r, ms))
+      return toyExperiment.run(context)
+    },
+  }
+  return e
+}
+
+/** Fails on its first run only (a later `--resume` completes it). */
+export function failsOnce(id: string): Experiment<{ n: number }> {
+  let failed = false
+  return {
+    ...toyExperiment,
+    id,
+    async run(context) {
+      if (!failed) {
+        failed = true
+        throw new Error(`${id} failed on purpose`)
+      }
+      return toyExperiment.run(context)
+    },
+  }
+}
