@@ -1,6 +1,8 @@
 import { InvalidConfigError, type Rng } from '@cl/core'
 import { Matrix, SVD } from 'ml-matrix'
 
+import { SamplingLimitError } from './errors.js'
+
 /** Number of threshold draws cl-ica uses (`construct_invertible_mlp(..., n_iter_cond_thresh=25000)`). */
 export const DEFAULT_THRESHOLD_DRAWS = 25_000
 
@@ -53,7 +55,7 @@ export function estimateConditionThreshold(
 /**
  * Redraw column-normalised U(−1,1) matrices until cond(W) ≤ `threshold` (cl-ica, per mixing layer). With the
  * threshold at the minimum of M draws the expected number of redraws is about M + 1, with a heavy tail
- * (P(more than k) ≈ M/k); `maxDraws` turns a pathological tail into a RangeError instead of a hang.
+ * (P(more than k) ≈ M/k); `maxDraws` turns a pathological tail into a {@link SamplingLimitError} instead of a hang.
  */
 export function drawConditionedMatrix(
   rng: Rng,
@@ -66,7 +68,9 @@ export function drawConditionedMatrix(
     const cond = conditionNumber(matrix)
     if (cond <= threshold) return { matrix, conditionNumber: cond, draws }
   }
-  throw new RangeError(
+  throw new SamplingLimitError(
+    'generator layer',
+    maxDraws,
     `no ${dims}×${dims} matrix with condition number <= ${threshold} in ${maxDraws} draws; raise generator.maxDrawsPerLayer or change the seed`,
   )
 }

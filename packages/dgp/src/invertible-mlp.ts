@@ -60,7 +60,7 @@ export interface InvertibleMlpOptions {
   readonly thresholdRatio?: number
   /** Use this threshold instead of estimating one (skips the `thresholdDraws` SVDs). */
   readonly conditionThreshold?: number
-  /** Give up (RangeError) after this many redraws for one layer (default max(1000·thresholdDraws, 10⁶)). */
+  /** Give up (SamplingLimitError) after this many redraws for one layer (default max(1000·thresholdDraws, 10⁶)). */
   readonly maxDrawsPerLayer?: number
   /** Random stream for the construction (default `createRng(seed ?? 0)`). */
   readonly rng?: Rng

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError } from '@cl/core'
-import { assertPositive } from './validate.js'
+import { InvalidConfigError, assertPositive } from '@cl/core'
 
 /**
  * A learnable per-dimension temperature (forward-looking option; the paper fixes τ by hand, §3/Prop. 3).

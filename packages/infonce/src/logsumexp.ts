@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { ShapeMismatchError } from '@cl/core'
 
 /**
  * Numerically stable log Σ exp over the last axis, with a hand-written gradient `dy · softmax(x)`.
@@ -30,7 +31,7 @@ const logSumExpLastAxis = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[
 
 /** log Σ_j exp(x[..., j]) over the last axis (rank ≥ 1); result has the last axis removed. */
 export function logSumExp<R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor {
-  if (x.rank < 1) throw new RangeError('logSumExp needs a tensor of rank ≥ 1')
+  if (x.rank < 1) throw new ShapeMismatchError('logSumExp x', [null], x.shape)
   return logSumExpLastAxis(x)
 }
 

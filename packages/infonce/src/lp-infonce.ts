@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
+import { assertOptionKeys, assertPositive } from '@cl/core'
 import { negPairwiseLpDistance, rowwiseLpDistance } from './distance.js'
 import { assertNegatives, selfMask, type Negatives } from './negatives.js'
 import { resolveTemperature, type Temperature } from './temperature.js'
 import { fullTerms, rowsOf, type InfoNceProblem, type InfoNceTerms } from './terms.js'
-import { assertOptionKeys, assertPairedMatrices, assertPositive, checkFiniteInputs, type FiniteCheck } from './validate.js'
+import { assertPairedMatrices, checkFiniteInputs, type FiniteCheck } from './validate.js'
 
 /** Options of {@link lpInfoNce}. */
 export interface LpInfoNceOptions {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError, ShapeMismatchError } from '@cl/core'
-import { assertPositive, type PositiveTensorCheck } from './validate.js'
+import { InvalidConfigError, ShapeMismatchError, assertPositive } from '@cl/core'
+import { type PositiveTensorCheck } from './validate.js'
 
 /**
  * A temperature τ: a scalar, or one value per output dimension (τ_k; paper §3 "different temperatures for content

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError } from '@cl/core'
+import { InvalidConfigError, assertOptionKeys } from '@cl/core'
 import { DEFAULT_LEAKY_SLOPE, applyActivation, assertActivation, type Activation } from './activation.js'
 import { createDense, type Dense } from './dense.js'
 import { WEIGHT_INITS, type WeightInit } from './init.js'
@@ -12,7 +12,7 @@ import {
   type OutputNormalizationLayer,
 } from './output-normalization.js'
 import { ParameterStore } from './parameters.js'
-import { assertDim, assertInput, assertOptionKeys, toRng, type SeedLike } from './validate.js'
+import { assertDim, assertInput, toRng, type SeedLike } from './validate.js'
 
 /**
  * Hidden widths of the reference encoder f (cl-ica `encoders.get_mlp`, spec §2.5; paper §4.1 "7-layer MLP"):

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError } from '@cl/core'
+import { InvalidConfigError, assertOptionKeys } from '@cl/core'
 import type { Encoder } from './encoder.js'
 import { buildMlp, type MlpEncoder } from './mlp-encoder.js'
 import { resolveScope } from './naming.js'
 import { assignVariables, prefixVariables, serializeVariables } from './serialize.js'
 import { createStandardization, type Standardization, type StandardizationOptions } from './standardize.js'
-import { assertDim, assertOptionKeys, type SeedLike } from './validate.js'
+import { assertDim, type SeedLike } from './validate.js'
 
 /** Default projector output width: SimSiam's `projection_MLP(in_dim, out_dim=256)` (spec §7.2). */
 export const DEFAULT_PROJECTION_DIM = 256

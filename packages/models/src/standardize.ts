@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError } from '@cl/core'
+import { InvalidConfigError, assertOptionKeys, assertPositive } from '@cl/core'
 import type { Module } from './encoder.js'
 import { resolveScope } from './naming.js'
 import { ParameterStore } from './parameters.js'
-import { assertDim, assertInput, assertOptionKeys, assertPositive } from './validate.js'
+import { assertDim, assertInput } from './validate.js'
 
 /**
  * Output standardisation (paper §4.2: "removing the ℓ2-normalization and standardizing the outputs"). The paper does

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isClError } from '@cl/core'
+import { BackendUnavailableError } from '../errors.js'
 import { defaultCandidates, explainTfjsNodeFailure, locateTfjsNode, registerTensorflow, type BackendCandidate, type BackendName } from './candidates.js'
+import { NO_GUARDS, guardsOf, type BackendGuards } from './guards.js'
 import { missingKernels } from './kernels.js'
 import { selectBackend } from './select.js'
 
@@ -81,6 +83,42 @@ describe('selectBackend', () => {
     } finally {
       tf.removeBackend('tensorflow')
     }
+  })
+
+  it("the selection carries the chosen backend's guards; a backend without any gets no-ops", async () => {
+    const checked: string[] = []
+    const guards: BackendGuards = {
+      checkFits: (bytes, what) => {
+        checked.push(`${what}:${bytes}`)
+      },
+      runGuarded: (fn) => fn(),
+    }
+    const guardedCpu: BackendCandidate = { name: 'cpu', register: async () => ({ ok: true, detail: 'cpu with guards', emulatedGpu: false, guards }) }
+    const sel = await selectBackend({ candidates: [failing('webgpu', 'no adapter'), guardedCpu] })
+    expect(sel.guards).toBe(guards)
+    guardsOf(sel).checkFits(16, 'x')
+    expect(checked).toEqual(['x:16'])
+    const plain = await selectBackend({ candidates: [real('cpu')] })
+    expect(plain.guards).toBeUndefined()
+    expect(guardsOf(plain)).toBe(NO_GUARDS)
+  })
+
+  it('a forced backend whose activation throws a BackendUnavailableError reports that reason once', async () => {
+    const broken: BackendCandidate = {
+      name: 'tensorflow',
+      register: async () => ({
+        ok: true,
+        detail: 'x',
+        emulatedGpu: false,
+        activate: async () => {
+          throw new BackendUnavailableError('tensorflow', 'the binding is for another Node ABI')
+        },
+      }),
+    }
+    const err = await selectBackend({ requested: 'tensorflow', candidates: [broken] }).catch((e) => e)
+    expect(err.message).toBe("backend 'tensorflow' is unavailable: the binding is for another Node ABI")
+    const sel = await selectBackend({ candidates: [broken, real('cpu')] })
+    expect(sel.attempts[0]?.reason).toBe("initialisation failed: backend 'tensorflow' is unavailable: the binding is for another Node ABI")
   })
 
   it('rejects an unknown forced backend name', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { InvalidConfigError, isClError, parseConfig } from '@cl/core'
 import type { BackendName } from '../backend/candidates.js'
+import { guardsOf } from '../backend/guards.js'
 import { selectBackend, type BackendSelection } from '../backend/select.js'
 import type { Experiment, PresetName } from '../experiments/experiment.js'
 import { clearStop, requestStop } from '../train/interrupt.js'
@@ -149,7 +150,8 @@ async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOp
   process.on('SIGTERM', onSigterm)
   const resumeHint = `cl-reproduce run ${experiment.id} --resume ${dir}`
   try {
-    const output = await experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal: controller.signal })
+    // The backend's guards (WebGPU: buffer limits, GPU error scopes) turn silent device failures into a failed run.
+    const output = await guardsOf(selection).runGuarded(() => experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal: controller.signal }))
     const figures = output.figures.map((f) => {
       const file = `${f.name}.svg`
       writeFileSync(path.join(dir, file), f.svg)
