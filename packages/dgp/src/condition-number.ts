@@ -33,7 +33,7 @@ export function drawColumnNormalizedUniform(rng: Rng, dims: number): Matrix {
 }
 
 /**
- * cl-ica's condition-number threshold (reference.md §2.4): the condition numbers of `draws` column-normalised
+ * cl-ica's condition-number threshold (`construct_invertible_mlp`): the condition numbers of `draws` column-normalised
  * U(−1,1) matrices, sorted ascending, and the entry at index ⌊draws·ratio⌋. cl-ica calls it with ratio 0
  * (the minimum of 25 000 draws); von Kügelgen et al. use ratio 0.001.
  * Cost: one d×d SVD per draw (≈ 50 µs with the draw at d = 10 on the project machine, so ≈ 1.2 s for 25 000 draws).

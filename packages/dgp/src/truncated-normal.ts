@@ -11,7 +11,7 @@ export const DEFAULT_MAX_REJECTIONS = 1_000_000
 /**
  * One draw from `mean + scale·ε` (ε standard normal, or Laplace with scale 1) truncated to [low, high] by rejection:
  * redraw until the value lands in the closed interval. This is cl-ica's element-wise rejection resampling
- * (`spaces_utils.truncated_rejection_resampling`, reference.md §2.3): the result is the exact truncated distribution
+ * (`spaces_utils.truncated_rejection_resampling`): the result is the exact truncated distribution
  * centred at `mean` with the untruncated scale — NOT `tf.truncatedNormal`, which cuts at ±2σ and ignores the box.
  *
  * For `'laplace'`, `scale` is the Laplace scale b (std √2·b), as `torch.distributions.Laplace(0, b)` in cl-ica.

@@ -15,7 +15,7 @@ import { ParameterStore } from './parameters.js'
 import { assertDim, assertInput, toRng, type SeedLike } from './validate.js'
 
 /**
- * Hidden widths of the reference encoder f (cl-ica `encoders.get_mlp`, spec §2.5; paper §4.1 "7-layer MLP"):
+ * Hidden widths of the reference encoder f (cl-ica `encoders.get_mlp`; paper §4.1 "7-layer MLP"):
  * [10d, 50d, 50d, 50d, 50d, 10d], so with the output layer d → 10d → 50d → 50d → 50d → 50d → 10d → d
  * (d = 10: 10-100-500-500-500-500-100-10).
  */
@@ -177,7 +177,7 @@ export function buildMlp(options: MlpEncoderOptions, root: string, scopeBase: st
 }
 
 /**
- * The reference MLP encoder f of the nonlinear experiments (paper §4.1; cl-ica `get_mlp`, spec §2.5): dense layers
+ * The reference MLP encoder f of the nonlinear experiments (paper §4.1; cl-ica `encoders.get_mlp`): dense layers
  * with the given hidden widths (default 10d-50d-50d-50d-50d-10d), leaky ReLU (slope 0.01) after every hidden layer,
  * none after the output layer, then the optional output normalisation. PyTorch `nn.Linear` init from a seed.
  *
