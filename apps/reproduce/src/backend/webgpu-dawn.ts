@@ -5,7 +5,7 @@
  */
 import { BackendUnavailableError } from '../errors.js'
 
-export interface GpuAdapterInfoLike {
+interface GpuAdapterInfoLike {
   vendor?: string
   architecture?: string
   device?: string
@@ -44,7 +44,7 @@ export function firstLine(value: unknown): string {
 }
 
 /** Node's `code` of a module-loading error, if any. */
-export function errorCode(value: unknown): string | undefined {
+function errorCode(value: unknown): string | undefined {
   if (typeof value === 'object' && value !== null && 'code' in value) {
     const code = (value as { code: unknown }).code
     return typeof code === 'string' ? code : undefined

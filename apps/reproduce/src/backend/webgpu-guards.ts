@@ -68,7 +68,7 @@ export function assertFitsDevice(bytes: number, limits: WebGpuLimits, what: stri
 }
 
 /** tfjs's active backend, if it is 'webgpu' and has a device. */
-export function activeWebGpuBackend(): TfWebGpuBackendLike | undefined {
+function activeWebGpuBackend(): TfWebGpuBackendLike | undefined {
   if (tf.getBackend() !== 'webgpu') return undefined
   const backend = tf.backend() as unknown as TfWebGpuBackendLike
   return backend.device === undefined ? undefined : backend
