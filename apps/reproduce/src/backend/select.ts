@@ -67,6 +67,19 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       skip(`only a software adapter (${availability.detail}); auto uses hardware GPUs only, force it with --backend webgpu`)
       continue
     }
+    const fail = (error: unknown): string => {
+      if (forced && isClError(error, 'CL_BACKEND_UNAVAILABLE')) throw error
+      const failure = `initialisation failed: ${error instanceof Error ? error.message : String(error)}`
+      if (forced) throw new BackendUnavailableError(candidate.name, failure, { cause: error })
+      return failure
+    }
+    // Activation registers the backend's kernels (the WebGPU backend only exists once imported): check after it.
+    try {
+      await availability.activate?.()
+    } catch (error) {
+      skip(fail(error))
+      continue
+    }
     const missing = missingKernels(candidate.name, needed)
     if (missing.length > 0) {
       if (forced) throw new MissingKernelsError(candidate.name, missing)
@@ -76,14 +89,11 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     let activated = false
     let failure = 'tf.setBackend returned false (initialisation failed)'
     try {
-      await availability.activate?.()
       activated = await tf.setBackend(candidate.name)
       if (activated) await tf.ready()
     } catch (error) {
       activated = false
-      if (forced && isClError(error, 'CL_BACKEND_UNAVAILABLE')) throw error
-      failure = `initialisation failed: ${error instanceof Error ? error.message : String(error)}`
-      if (forced) throw new BackendUnavailableError(candidate.name, failure, { cause: error })
+      failure = fail(error)
     }
     if (!activated) {
       // tf.setBackend resolves false (it does not throw) when a backend fails to initialise.
