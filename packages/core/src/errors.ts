@@ -10,6 +10,8 @@ export type KnownClErrorCode =
   | 'CL_NON_FINITE'
   | 'CL_TENSOR_LEAK'
   | 'CL_INTERRUPTED'
+  | 'CL_DIVERGED'
+  | 'CL_CHECKPOINT'
 
 /**
  * Any toolkit error code: the known ones, or `CL_` + upper-case name for errors defined by other packages and
@@ -109,4 +111,18 @@ export function isClError<C extends ClErrorCode>(error: unknown, code?: C): erro
   if (typeof error !== 'object' || error === null) return false
   const c = (error as { code?: unknown }).code
   return typeof c === 'string' && CODE_PATTERN.test(c) && (code === undefined || c === code)
+}
+
+/** Training stopped because |loss| exceeded a divergence threshold at `step` (1-based). */
+export class DivergedError extends ClError {
+  readonly step: number
+  readonly loss: number
+  readonly threshold: number
+  constructor(what: string, step: number, loss: number, threshold: number) {
+    super('CL_DIVERGED', `${what}: loss at step ${step} is ${loss}, beyond the divergence threshold |loss| > ${threshold}; the run stopped (lower the learning rate)`)
+    this.name = 'DivergedError'
+    this.step = step
+    this.loss = loss
+    this.threshold = threshold
+  }
 }

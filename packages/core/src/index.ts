@@ -5,6 +5,7 @@ export {
   NonFiniteError,
   TensorLeakError,
   InterruptedError,
+  DivergedError,
   isClError,
   type ClErrorCode,
   type KnownClErrorCode,

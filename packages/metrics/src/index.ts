@@ -52,6 +52,9 @@ export {
   DEFAULT_COLLAPSE_THRESHOLD,
   type CollapsedDimensionsOptions,
 } from './effective-rank.js'
+export { styleBlockMean } from './style-block.js'
+export { spectrumDistance } from './spectrum-distance.js'
+export { normalizedCovarianceSingularValues } from './covariance-singular-values.js'
 export { accuracy, type ReadoutData } from './readout-data.js'
 export {
   logisticReadout,

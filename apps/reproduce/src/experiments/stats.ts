@@ -7,24 +7,18 @@ export function meanStd(values: readonly number[]): { mean: number; std: number 
   return { mean, std }
 }
 
-/** "m ± s" with a fixed number of decimals (the paper's Table 1 style). */
-export function formatMeanStd(v: { mean: number; std: number }, decimals = 2): string {
-  return `${v.mean.toFixed(decimals)} ± ${v.std.toFixed(decimals)}`
+/**
+ * "m ± s" with a fixed number of decimals (the paper's Table 1 style). With a single seed (`n = 1`) there is no spread
+ * to report, and "± 0.00" would claim one: the value is written "m (n = 1)" instead.
+ */
+export function formatMeanStd(v: { mean: number; std: number; n?: number }, decimals = 2): string {
+  return v.n === 1 ? `${v.mean.toFixed(decimals)} (n = 1)` : `${v.mean.toFixed(decimals)} ± ${v.std.toFixed(decimals)}`
 }
 
-/** A per-step seed derived from a run seed: batches are a function of (seed, job, step), so resumed jobs see the same data. */
-export function stepSeed(seed: number, job: string, step: number): number {
-  let h = 2166136261
-  const text = `${seed}|${job}|${step}`
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i)
-    h = Math.imul(h, 16777619) >>> 0
-  }
-  return h
+/** "n = 1 seed" / "n = 3 seeds", for figure subtitles and captions. */
+export function seedCountLabel(seeds: number): string {
+  return `n = ${seeds} seed${seeds === 1 ? '' : 's'}`
 }
 
-/** Mean of the `count` smallest entries of a descending spectrum: the style block after collapse. */
-export function tailMean(spectrum: readonly number[], count: number): number {
-  const tail = spectrum.slice(spectrum.length - count)
-  return tail.reduce((a, b) => a + b, 0) / tail.length
-}
+/** Per-step batch seeds: one scheme for the whole toolkit, `@cl/train`'s (rng forks of `@cl/core`). */
+export { stepSeed } from '@cl/train'

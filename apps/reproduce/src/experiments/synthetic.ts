@@ -3,9 +3,8 @@ import { createRng } from '@cl/core'
 import { createDgp, createInvertibleMlp, createLinearGenerator, type Dgp, type Generator } from '@cl/dgp'
 import { cosineInfoNce, evaluateInfoNce, lpInfoNce, type InfoNceTerms, type Temperature } from '@cl/infonce'
 import type { Encoder } from '@cl/models'
-import type { CheckpointStore } from '../train/checkpoint-store.js'
-import { train, type TrainOutcome } from '../train/train-loop.js'
-import { stepSeed } from './stats.js'
+import { stepSeed, train, type CheckpointStore, type TrainResult } from '@cl/train'
+import { trainProgress } from '../train/progress.js'
 
 /** Which InfoNCE form a space uses (§4.1): Lp distance form on the box, cosine form on the sphere. */
 export type SpaceKind = 'box' | 'sphere'
@@ -70,11 +69,12 @@ export function paperDgp(options: {
 }
 
 /**
- * Train an encoder on the DGP's positive pairs with the space's InfoNCE (Adam; one fresh batch per step, a function of
- * (seed, key, step)). The loss reads f's outputs as they are: encoders that should live on the sphere end in their
- * own fixed-sphere layer (cl-ica p = 0), and without it the raw dot products enter ("w/o norm", Table 2).
+ * Train an encoder on the DGP's positive pairs with the space's InfoNCE (`@cl/train`: Adam with PyTorch defaults as
+ * cl-ica; one fresh batch per step, a function of (seed, key, step)). The loss reads f's outputs as they are: encoders
+ * that should live on the sphere end in their own fixed-sphere layer (cl-ica p = 0), and without it the raw dot
+ * products enter ("w/o norm", Table 2). `signal` stops training at the next step with a checkpoint in `store`.
  */
-export function trainEncoder(options: {
+export async function trainEncoder(options: {
   space: SpaceKind
   encoder: Encoder
   dgp: Dgp
@@ -85,19 +85,30 @@ export function trainEncoder(options: {
   store: CheckpointStore
   log: (line: string) => void
   label?: string
-}): Promise<TrainOutcome> {
+  /** Stops training at the next step (Ctrl-C / SIGTERM): `@cl/train` checks it before every step. */
+  signal?: AbortSignal
+}): Promise<TrainResult> {
   const { space, encoder: f, dgp, seed, key, tau } = options
-  return train(
-    {
-      key,
-      steps: options.train.steps,
-      learningRate: options.train.learningRate,
-      variables: f.trainableVariables,
-      loss: (step) => {
-        const b = stepBatch(dgp, seed, key, step, options.train.batchSize)
-        return spaceLoss(space, f.apply(b.x), f.apply(b.xPositive), tau, false).total
+  const progress = trainProgress({ label: options.label ?? key, log: options.log })
+  try {
+    return await train(
+      {
+        variables: f.namedVariables,
+        loss: (step) => {
+          const b = stepBatch(dgp, seed, key, step, options.train.batchSize)
+          return spaceLoss(space, f.apply(b.x), f.apply(b.xPositive), tau, false).total
+        },
       },
-    },
-    { log: options.log, store: options.store, label: options.label ?? key },
-  )
+      {
+        key,
+        steps: options.train.steps,
+        learningRate: options.train.learningRate,
+        store: options.store,
+        onStep: progress.onStep,
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      },
+    )
+  } finally {
+    progress.stop()
+  }
 }

@@ -6,7 +6,6 @@ import type { BackendName } from '../backend/candidates.js'
 import { guardsOf } from '../backend/guards.js'
 import { selectBackend, type BackendSelection } from '../backend/select.js'
 import type { Experiment, PresetName } from '../experiments/experiment.js'
-import { clearStop, requestStop } from '../train/interrupt.js'
 import { mergeConfig } from './overrides.js'
 import { resultSchema, type RunResult } from './result-schema.js'
 import { RESULT_FILE, RunDirectoryError, createRunDir, isRunComplete, writeFileAtomic, writeStatus } from './run-dir.js'
@@ -137,15 +136,8 @@ async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOp
   writeStatus(dir, { state: 'running', startedAt: started.toISOString(), pid: process.pid })
   // Ctrl-C / SIGTERM: training stops at its next step (after a checkpoint), the run is marked interrupted, never complete.
   const controller = new AbortController()
-  const onSigint = () => {
-    requestStop('SIGINT')
-    controller.abort('SIGINT')
-  }
-  const onSigterm = () => {
-    requestStop('SIGTERM')
-    controller.abort('SIGTERM')
-  }
-  clearStop()
+  const onSigint = () => controller.abort('SIGINT')
+  const onSigterm = () => controller.abort('SIGTERM')
   process.on('SIGINT', onSigint)
   process.on('SIGTERM', onSigterm)
   const resumeHint = `cl-reproduce run ${experiment.id} --resume ${dir}`
@@ -194,7 +186,6 @@ async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOp
   } finally {
     process.removeListener('SIGINT', onSigint)
     process.removeListener('SIGTERM', onSigterm)
-    clearStop()
   }
 }
 

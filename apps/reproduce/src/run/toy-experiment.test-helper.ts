@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Experiment } from '../experiments/experiment.js'
 import { createRng } from '@cl/core'
 import { CheckpointStore } from '../train/checkpoint-store.js'
-import { train } from '../train/train-loop.js'
+import { train } from '@cl/train'
 
 /** A tiny real experiment for wiring tests: sums n ones on the selected backend and checks the sum is n. */
 export const toyExperiment: Experiment<{ n: number }> = {
@@ -81,16 +81,13 @@ export const trainingToy: Experiment<{ n: number }> & { interruptOnce: boolean; 
   presets: { quick: { n: 200 }, paper: { n: 200 } },
   interruptOnce: true,
   stepsRun: [],
-  async run({ config, runDir, log }) {
+  async run({ config, runDir, signal }) {
     const store = new CheckpointStore(runDir)
     const w = tf.variable(tf.zeros([3, 2]), true, 'training-toy/w')
     try {
       const outcome = await train(
         {
-          key: 'lsq',
-          steps: config.n,
-          learningRate: 0.05,
-          variables: [w],
+          variables: new Map([['w', w]]),
           loss: (step) => {
             if (step === 50 && trainingToy.interruptOnce) {
               trainingToy.interruptOnce = false
@@ -102,7 +99,7 @@ export const trainingToy: Experiment<{ n: number }> & { interruptOnce: boolean; 
             return tf.mean(tf.square(tf.sub(tf.matMul(x, w), y))) as tf.Scalar
           },
         },
-        { log, store, checkpointEvery: 1000, tty: false },
+        { key: 'lsq', steps: config.n, learningRate: 0.05, store, checkpointEvery: 1000, signal },
       )
       trainingToy.stepsRun.push(outcome.stepsRun)
       return {

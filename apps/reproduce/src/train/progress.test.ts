@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createProgress } from './progress.js'
+import { createProgress, trainProgress } from './progress.js'
 
 describe('createProgress (non-TTY)', () => {
   it('logs periodic lines with step, loss, steps/s and ETA, and a final line on stop', () => {
@@ -23,5 +23,19 @@ describe('createProgress (non-TTY)', () => {
     t = 10
     p.update(950, 2)
     expect(lines[0]).toBe('x step 950/1000 loss 2.0000 5.00 steps/s ETA 10s')
+  })
+})
+
+describe('trainProgress (the onStep hook of @cl/train)', () => {
+  it('starts the bar from the resume step, logs the resume once, and prints a final line on stop', () => {
+    const lines: string[] = []
+    const p = trainProgress({ label: 'job', log: (l) => lines.push(l), tty: false })
+    p.stop() // before any step: nothing to report
+    expect(lines).toEqual([])
+    for (let step = 31; step <= 40; step++) p.onStep({ key: 'k', step, steps: 40, startStep: 30, loss: 0.25 })
+    p.stop()
+    expect(lines[0]).toBe('k: resumed at step 30/40')
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toMatch(/^job step 40\/40 loss 0\.2500 [0-9.]+ steps\/s ETA 0s$/)
   })
 })

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress'
+import type { StepInfo } from '@cl/train'
 
 /** Receives training progress; `update` is called every step, `stop` once. */
 export interface ProgressReporter {
@@ -63,6 +64,26 @@ export function createProgress(options: {
     },
     stop() {
       if (lastStep > first) line(lastStep, lastLoss)
+    },
+  }
+}
+
+/**
+ * A `@cl/train` `onStep` hook that drives {@link createProgress}; the bar starts at the first step, from the step the
+ * job resumed at (logged once). Call `stop` when training ends, however it ends.
+ */
+export function trainProgress(options: { label: string; log: (line: string) => void; tty?: boolean }): { onStep: (info: StepInfo) => void; stop: () => void } {
+  let progress: ProgressReporter | undefined
+  return {
+    onStep(info) {
+      if (progress === undefined) {
+        if (info.startStep > 0) options.log(`${info.key}: resumed at step ${info.startStep}/${info.steps}`)
+        progress = createProgress({ label: options.label, total: info.steps, startStep: info.startStep, log: options.log, ...(options.tty !== undefined ? { tty: options.tty } : {}) })
+      }
+      progress.update(info.step, info.loss)
+    },
+    stop() {
+      progress?.stop()
     },
   }
 }

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../cli.js'
-import { resolveConfig } from '../run/runner.js'
-import { resultSchema } from '../run/result-schema.js'
-import { fig1R2Box, fig1R2Sphere, summarizeLayerR2, type Fig1R2Config, type LayerR2Run } from './fig1-r2.js'
+import { main } from '../../cli.js'
+import { resolveConfig } from '../../run/runner.js'
+import { resultSchema } from '../../run/result-schema.js'
+import { fig1R2Box, fig1R2Sphere, summarizeLayerR2, type Fig1R2Config, type LayerR2Run } from './index.js'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -56,7 +56,8 @@ describe('fig1-r2', () => {
       finalLoss: 1,
       lossHistory: [],
       layers: styles.map((style, i) => ({ name: `l${i}`, width: 4, content: 0.99, style })),
-      outputSpectrum: [1, 0.5, 0.2, 0.1],
+      // d = 10 values, as the config's dims (the style block reads the 8 smallest)
+      outputSpectrum: [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1],
     })
     const control = run('d_c = 0 (control)', [0.9, 0.9, 0.88])
     const collapsedFixed = await summarizeLayerR2('box', config, [run('τ_c = τ_s', [0.9, 0.9, 0.3]), control, run('τ_c < τ_s', [0.9, 0.9, 0.7])])

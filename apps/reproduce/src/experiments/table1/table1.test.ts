@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../cli.js'
-import { resolveConfig } from '../run/runner.js'
-import { resultSchema } from '../run/result-schema.js'
-import { summarize, table1, type Table1Config } from './table1.js'
+import { main } from '../../cli.js'
+import { resolveConfig } from '../../run/runner.js'
+import { resultSchema } from '../../run/result-schema.js'
+import { summarize, table1, type Table1Config } from './index.js'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -27,7 +27,9 @@ describe('table1', () => {
   })
 
   it('rejects configs without style dims', () => {
-    expect(() => resolveConfig(table1, 'quick', { box: { contentDims: 10 } })).toThrow(/invalid config\.dims/)
+    // the error names the field that was set, not dims (issue: `--set box.contentDims=12` blamed dims)
+    expect(() => resolveConfig(table1, 'quick', { box: { contentDims: 10 } })).toThrow(/^invalid config\.box\.contentDims: expected contentDims < dims = 10/)
+    expect(() => resolveConfig(table1, 'quick', { sphere: { contentDims: 12 } })).toThrow(/^invalid config\.sphere\.contentDims: .*received 12$/)
     expect(() => resolveConfig(table1, 'quick', { train: { steps: 0 } })).toThrow(/invalid config\.train\.steps/)
   })
 

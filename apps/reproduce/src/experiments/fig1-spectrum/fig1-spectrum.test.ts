@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../cli.js'
-import { resolveConfig } from '../run/runner.js'
-import { resultSchema } from '../run/result-schema.js'
-import { fig1Spectrum, spectrumDistance, summarizeSpectra, type Fig1SpectrumConfig, type SpectrumRun } from './fig1-spectrum.js'
-import { tailMean } from './stats.js'
+import { main } from '../../cli.js'
+import { resolveConfig } from '../../run/runner.js'
+import { resultSchema } from '../../run/result-schema.js'
+import { spectrumDistance, styleBlockMean } from '@cl/metrics'
+import { fig1Spectrum, summarizeSpectra, type Fig1SpectrumConfig, type SpectrumRun } from './index.js'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -84,7 +84,7 @@ describe('fig1-spectrum', () => {
     expect(remedy.figures[0]!.svg).toMatch(/role-legend-symbol[^>]*><path[^>]*stroke="#444"[^>]*stroke-dasharray/)
     const normalizedOnly = await summarizeSpectra(sphereConfig, sphereRuns(collapsed, flat))
     expect(normalizedOnly.claims[3]!.holds).toBe(false)
-    expect(tailMean([1, 0.5, 0.2, 0.1], 2)).toBeCloseTo(0.15, 12)
+    expect(styleBlockMean([1, 0.5, 0.2, 0.1], 2)).toBeCloseTo(0.15, 12)
     expect(spectrumDistance([1, 0.5], [1, 0.1])).toBeCloseTo(0.2, 12)
   })
 })

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { EXPERIMENTS } from './registry.js'
+
+interface SchemaNode {
+  description?: string
+  def: { type: string; shape?: Record<string, unknown>; innerType?: unknown; element?: unknown }
+}
+
+/** Every settable key (dotted; `[]` for array elements) with its description, read from the zod schema. */
+function keys(schema: unknown, at = '', out: { key: string; description: string | undefined }[] = []) {
+  let node = schema as SchemaNode
+  let description = node.description
+  while (node.def.type === 'optional' || node.def.type === 'default') {
+    node = node.def.innerType as SchemaNode
+    description ??= node.description
+  }
+  if (at !== '' && !at.endsWith('[]')) out.push({ key: at, description })
+  if (node.def.type === 'object') for (const [k, v] of Object.entries(node.def.shape!)) keys(v, at === '' ? k : `${at}.${k}`, out)
+  if (node.def.type === 'array') keys(node.def.element, `${at}[]`, out)
+  return out
+}
+
+describe('experiment registry', () => {
+  it('keeps the CLI ids and their order', () => {
+    expect(EXPERIMENTS.map((e) => e.id)).toEqual(['fig1-spectrum', 'table1', 'fig1-r2-box', 'fig1-r2-sphere'])
+  })
+
+  it.each(EXPERIMENTS.map((e) => [e.id, e] as const))('%s: every config key has a one-line description (config --keys prints them)', (_id, e) => {
+    const all = keys(e.configSchema)
+    expect(all.length).toBeGreaterThan(10)
+    expect(all.filter((k) => !k.description?.trim()).map((k) => k.key)).toEqual([])
+    for (const k of all) expect(k.description, k.key).not.toMatch(/\n/)
+  })
+
+  it.each(EXPERIMENTS.map((e) => [e.id, e] as const))('%s: both presets pass the schema and the preflight checks', (_id, e) => {
+    for (const preset of ['quick', 'paper'] as const) {
+      expect(e.configSchema.safeParse(e.presets[preset]).success).toBe(true)
+      expect(() => e.preflight?.(e.presets[preset], {})).not.toThrow()
+    }
+    expect(e.preflight).toBeTypeOf('function')
+  })
+})

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+
+const int = (min: number) => z.number().int().min(min)
+const positive = z.number().positive()
+
+export const table1ConfigSchema = z
+  .strictObject({
+    dims: int(2).describe('d: latent, observation and encoder output dimensionality (§4.1: 10)'),
+    tau: positive.describe('τ: the scalar temperature of both losses (Table 1 was computed with τ = 1); > 0'),
+    evalSamples: int(16).describe('samples of the fixed evaluation batch the losses are computed on (paper: 10 000)'),
+    generator: z
+      .strictObject({
+        layers: int(1).describe("layers of the invertible MLP generator g (cl-ica's construction; paper: 3)"),
+        thresholdDraws: int(1).describe("random matrices drawn to set g's condition-number threshold (cl-ica: 25 000)"),
+      })
+      .describe('the nonlinear generator g of the paper DGP (ignored with --dgp)'),
+    box: z
+      .strictObject({
+        contentDims: int(1).describe('d_c on the hyperbox (paper: 2), < dims'),
+        sigma: positive.describe('σ_s: standard deviation of the normal style conditional on the box (latent units)'),
+      })
+      .describe('the hyperbox DGP, trained with the Lp InfoNCE (p = 2)'),
+    sphere: z
+      .strictObject({
+        contentDims: int(1).describe('d_c on the hypersphere (paper: 1), < dims'),
+        kappa: positive.describe('κ: concentration of the von Mises–Fisher style conditional'),
+      })
+      .describe('the hypersphere DGP, trained with the cosine InfoNCE on ℓ2-normalised outputs'),
+    encoder: z
+      .strictObject({ hiddenWidths: z.array(int(1)).min(1).describe('hidden layer widths of the MLP encoder f (paper: 10d-50d-50d-50d-50d-10d)') })
+      .describe('the trained encoder f_InfoNCE'),
+    train: z
+      .strictObject({
+        steps: int(1).describe('Adam steps per trained encoder'),
+        batchSize: int(2).describe('positive pairs per step N; the loss builds N×N float32 matrices (memory ∝ N²)'),
+        learningRate: positive.describe('Adam learning rate'),
+      })
+      .describe('optimisation of each encoder (Adam, PyTorch defaults)'),
+  })
+  .superRefine((c, ctx) => {
+    for (const space of ['box', 'sphere'] as const) {
+      if (c[space].contentDims >= c.dims) ctx.addIssue({ code: 'custom', message: `contentDims < dims = ${c.dims} (style must exist)`, path: [space, 'contentDims'] })
+    }
+  })
+
+export type Table1Config = z.infer<typeof table1ConfigSchema>

@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs'
+import { InvalidConfigError, ShapeMismatchError } from '@cl/core'
+import type { NamedVariables } from '@cl/models'
+import type { CheckpointTensors } from './checkpoint.js'
+
+/** Adam's hyper-parameters; the defaults are PyTorch's `torch.optim.Adam` (used by cl-ica and the paper's runs). */
+export interface AdamOptions {
+  readonly learningRate: number
+  /** β₁, default 0.9. */
+  readonly beta1?: number
+  /** β₂, default 0.999. */
+  readonly beta2?: number
+  /** ε, default 1e-8 (added to √v̂, as PyTorch does). */
+  readonly epsilon?: number
+}
+
+/** Adam's complete state: the integer step count t and the moments m, v per trainable variable (float32). */
+export interface AdamState {
+  readonly t: number
+  readonly m: CheckpointTensors
+  readonly v: CheckpointTensors
+}
+
+/** Adam (Kingma & Ba 2015) with PyTorch semantics; its state is plain data, so a resumed run repeats every bit. */
+export interface Adam {
+  /** Steps taken so far (PyTorch's `state['step']`). */
+  readonly t: number
+  /**
+   * One update with gradients by local variable name. Gradients are not disposed. A variable without a gradient
+   * this step keeps its value and moments (PyTorch skips parameters whose `grad` is None). With t ← t + 1, bc₁ = 1 − β₁ᵗ, bc₂ = 1 − β₂ᵗ (float64, from the integer t):
+   * m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², p ← p − (lr / bc₁) · m / (√v / √bc₂ + ε).
+   */
+  apply(grads: ReadonlyMap<string, tf.Tensor>): void
+  /** Read the state back (one read per moment). */
+  getState(): Promise<AdamState>
+  /** Replace the state; shapes are checked against the variables before anything changes. */
+  setState(state: AdamState): void
+  /** Release the moment variables and constants (idempotent). */
+  dispose(): void
+}
+
+export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const
+
+function checkRate(field: string, value: unknown, allowed: string, ok: (x: number) => boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) throw new InvalidConfigError(field, allowed, value)
+  return value
+}
+
+/** Validate Adam options; every field is named in the error. */
+export function resolveAdamOptions(options: AdamOptions): Required<AdamOptions> {
+  return {
+    learningRate: checkRate('learningRate', options.learningRate, 'a finite number > 0', (x) => x > 0),
+    beta1: checkRate('beta1', options.beta1 ?? ADAM_DEFAULTS.beta1, 'a number in [0, 1)', (x) => x >= 0 && x < 1),
+    beta2: checkRate('beta2', options.beta2 ?? ADAM_DEFAULTS.beta2, 'a number in [0, 1)', (x) => x >= 0 && x < 1),
+    epsilon: checkRate('epsilon', options.epsilon ?? ADAM_DEFAULTS.epsilon, 'a finite number > 0', (x) => x > 0),
+  }
+}
+
+/**
+ * Create Adam for the trainable variables among `variables` (non-trainable ones, e.g. running statistics, are left
+ * alone). Moments start at zero, t at 0.
+ */
+export function createAdam(variables: NamedVariables, options: AdamOptions): Adam {
+  const { learningRate, beta1, beta2, epsilon } = resolveAdamOptions(options)
+  const params = [...variables].filter(([, p]) => p.trainable)
+  const m = new Map<string, tf.Variable>()
+  const v = new Map<string, tf.Variable>()
+  for (const [name, p] of params) {
+    // tidy frees the zeros; variables outlive it.
+    m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)))
+    v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)))
+  }
+  // Constants live for the optimizer's lifetime: no per-step upload of β's.
+  const b1 = tf.scalar(beta1)
+  const b2 = tf.scalar(beta2)
+  const oneMinusB1 = tf.scalar(1 - beta1)
+  const oneMinusB2 = tf.scalar(1 - beta2)
+  const eps = tf.scalar(epsilon)
+  let t = 0
+  let disposed = false
+
+  return {
+    get t() {
+      return t
+    },
+    apply(grads) {
+      const step = t + 1
+      const bc1 = 1 - Math.pow(beta1, step)
+      const bc2 = 1 - Math.pow(beta2, step)
+      tf.tidy(() => {
+        const stepSize = tf.scalar(learningRate / bc1)
+        const bc2Sqrt = tf.scalar(Math.sqrt(bc2))
+        for (const [name, p] of params) {
+          const g = grads.get(name)
+          if (g === undefined) continue
+          const mi = m.get(name)!
+          const vi = v.get(name)!
+          const mNew = tf.add(tf.mul(mi, b1), tf.mul(g, oneMinusB1))
+          const vNew = tf.add(tf.mul(vi, b2), tf.mul(tf.square(g), oneMinusB2))
+          const denom = tf.add(tf.div(tf.sqrt(vNew), bc2Sqrt), eps)
+          p.assign(tf.sub(p, tf.mul(tf.div(mNew, denom), stepSize)))
+          mi.assign(mNew)
+          vi.assign(vNew)
+        }
+      })
+      t = step
+    },
+    async getState() {
+      const read = async (map: Map<string, tf.Variable>) => {
+        const out: Record<string, { shape: number[]; values: Float32Array }> = {}
+        for (const [name, x] of map) out[name] = { shape: [...x.shape], values: Float32Array.from(await x.data()) }
+        return out
+      }
+      return { t, m: await read(m), v: await read(v) }
+    },
+    setState(state) {
+      if (!Number.isInteger(state.t) || state.t < 0) throw new InvalidConfigError('adam.t', 'an integer >= 0', state.t)
+      for (const [label, source] of [['m', state.m], ['v', state.v]] as const) {
+        for (const key of Object.keys(source)) {
+          if (!m.has(key)) throw new InvalidConfigError(`adam.${label}.${key}`, `one of the trainable variables ${[...m.keys()].join(', ')}`, key)
+        }
+        for (const [name, p] of params) {
+          const entry = source[name]
+          if (entry === undefined) throw new InvalidConfigError(`adam.${label}.${name}`, 'a moment for every trainable variable', undefined)
+          if (entry.shape.length !== p.shape.length || entry.shape.some((d, i) => d !== p.shape[i])) {
+            throw new ShapeMismatchError(`adam.${label}.${name}`, p.shape, entry.shape)
+          }
+          if (!(entry.values instanceof Float32Array) || entry.values.length !== p.size) {
+            throw new InvalidConfigError(`adam.${label}.${name}.values`, `a Float32Array of ${p.size} values`, entry.values)
+          }
+        }
+      }
+      for (const [name, p] of params) {
+        tf.tidy(() => {
+          m.get(name)!.assign(tf.tensor(state.m[name]!.values, p.shape, 'float32'))
+          v.get(name)!.assign(tf.tensor(state.v[name]!.values, p.shape, 'float32'))
+        })
+      }
+      t = state.t
+    },
+    dispose() {
+      if (disposed) return
+      disposed = true
+      tf.dispose([...m.values(), ...v.values(), b1, b2, oneMinusB1, oneMinusB2, eps])
+    },
+  }
+}

@@ -1,0 +1,1 @@
+export { FileCheckpointStore, writeFileAtomic, CHECKPOINT_FORMAT } from './file-store.js'

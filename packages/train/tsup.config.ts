@@ -1,0 +1,3 @@
+import { libraryBuild } from '../../tsup.shared.js'
+
+export default libraryBuild({ entry: ['src/index.ts', 'src/node.ts'] })
