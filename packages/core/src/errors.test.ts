@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { parseConfig } from './config.js'
-import { ClError, InvalidConfigError, MissingKernelsError, ShapeMismatchError, isClError } from './errors.js'
+import { ClError, InvalidConfigError, ShapeMismatchError, isClError, type ClErrorCode } from './errors.js'
 
 describe('typed errors', () => {
   it('carry a stable name and code and name the field and allowed range', () => {
@@ -22,7 +22,32 @@ describe('typed errors', () => {
 
   it('formats shapes and kernel lists', () => {
     expect(new ShapeMismatchError('fPositive', [null, 4], [8, 3]).message).toBe('fPositive: expected shape [*, 4], received [8, 3]')
-    expect(new MissingKernelsError('wasm', ['Conv2DBackpropFilter']).message).toMatch(/wasm.*Conv2DBackpropFilter/)
+  })
+
+  it('other packages and applications define their own CL_* codes, matched the same way', () => {
+    class DivergenceWarning extends ClError {
+      constructor() {
+        super('CL_APP_SPECIFIC', 'an application error')
+        this.name = 'DivergenceWarning'
+      }
+    }
+    const e = new DivergenceWarning()
+    expect(isClError(e)).toBe(true)
+    expect(isClError(e, 'CL_APP_SPECIFIC')).toBe(true)
+    expect(isClError(e, 'CL_INVALID_CONFIG')).toBe(false)
+    if (isClError(e, 'CL_APP_SPECIFIC')) {
+      const code: 'CL_APP_SPECIFIC' = e.code // narrowed to the asked code
+      expect(code).toBe('CL_APP_SPECIFIC')
+    }
+    // Compile-time: a code must be CL_ + upper case.
+    // @ts-expect-error lower-case suffix is not a ClErrorCode
+    const bad: ClErrorCode = 'CL_lower'
+    // @ts-expect-error missing prefix
+    const bad2: ClErrorCode = 'INVALID'
+    // At run time, isClError only accepts the same shape.
+    expect(isClError(Object.assign(new Error('x'), { code: bad }))).toBe(false)
+    expect(isClError(Object.assign(new Error('x'), { code: bad2 }))).toBe(false)
+    expect(isClError({ code: 'CL_' })).toBe(false)
   })
 })
 

@@ -3,17 +3,25 @@
  * two copies of a package (e.g. a bundled and an installed one) produce distinct classes.
  */
 
-/** Stable machine-readable codes of every error the toolkit throws. */
-export type ClErrorCode =
+/** Stable machine-readable codes of the errors `@cl/core` defines. */
+export type KnownClErrorCode =
   | 'CL_INVALID_CONFIG'
   | 'CL_SHAPE_MISMATCH'
   | 'CL_NON_FINITE'
-  | 'CL_BACKEND_UNAVAILABLE'
-  | 'CL_MISSING_KERNELS'
   | 'CL_TENSOR_LEAK'
   | 'CL_INTERRUPTED'
   | 'CL_DIVERGED'
   | 'CL_CHECKPOINT'
+
+/**
+ * Any toolkit error code: the known ones, or `CL_` + upper-case name for errors defined by other packages and
+ * applications (`class MyError extends ClError { constructor() { super('CL_MY_ERROR', …) } }`).
+ */
+// `& {}` keeps the known codes as editor completions (a bare template type would absorb them).
+export type ClErrorCode = KnownClErrorCode | (`CL_${Uppercase<string>}` & {})
+
+/** The runtime form of {@link ClErrorCode}: `CL_` then upper-case letters, digits and underscores. */
+const CODE_PATTERN = /^CL_[A-Z0-9_]+$/
 
 /** Base class: every toolkit error has a stable `name` and `code`. */
 export class ClError extends Error {
@@ -75,30 +83,6 @@ export class NonFiniteError extends ClError {
   }
 }
 
-/** A TensorFlow.js backend cannot be used here; `reason` says why in one line. */
-export class BackendUnavailableError extends ClError {
-  readonly backend: string
-  readonly reason: string
-  constructor(backend: string, reason: string, options?: { cause?: unknown }) {
-    super('CL_BACKEND_UNAVAILABLE', `backend '${backend}' is unavailable: ${reason}`, options)
-    this.name = 'BackendUnavailableError'
-    this.backend = backend
-    this.reason = reason
-  }
-}
-
-/** A backend lacks kernels a computation needs (e.g. wasm has no Conv2DBackpropFilter). */
-export class MissingKernelsError extends ClError {
-  readonly backend: string
-  readonly kernels: readonly string[]
-  constructor(backend: string, kernels: readonly string[]) {
-    super('CL_MISSING_KERNELS', `backend '${backend}' lacks kernels: ${kernels.join(', ')}`)
-    this.name = 'MissingKernelsError'
-    this.backend = backend
-    this.kernels = kernels
-  }
-}
-
 /** A computation left tensors allocated that it should have disposed. */
 export class TensorLeakError extends ClError {
   readonly leaked: number
@@ -119,11 +103,14 @@ export class InterruptedError extends ClError {
   }
 }
 
-/** True when `error` is a toolkit error (optionally with the given code), across duplicated module copies. */
-export function isClError(error: unknown, code?: ClErrorCode): error is ClError {
+/**
+ * True when `error` is a toolkit error (optionally with the given code), across duplicated module copies: it checks the
+ * `code` property (a `CL_*` string), never the class identity.
+ */
+export function isClError<C extends ClErrorCode>(error: unknown, code?: C): error is ClError & { readonly code: C } {
   if (typeof error !== 'object' || error === null) return false
   const c = (error as { code?: unknown }).code
-  return typeof c === 'string' && c.startsWith('CL_') && (code === undefined || c === code)
+  return typeof c === 'string' && CODE_PATTERN.test(c) && (code === undefined || c === code)
 }
 
 /** Training stopped because |loss| exceeded a divergence threshold at `step` (1-based). */

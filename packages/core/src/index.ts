@@ -3,15 +3,15 @@ export {
   InvalidConfigError,
   ShapeMismatchError,
   NonFiniteError,
-  BackendUnavailableError,
-  MissingKernelsError,
   TensorLeakError,
   InterruptedError,
   DivergedError,
   isClError,
   type ClErrorCode,
+  type KnownClErrorCode,
 } from './errors.js'
 export { parseConfig } from './config.js'
+export { assertIntegerInRange, assertOptionKeys, assertPositive } from './validate.js'
 export { createRng, type Rng } from './prng.js'
 export { countLeakedTensors, countLeakedTensorsAsync, withTidy } from './leak.js'
 export { disposeBatch, type PositivePairBatch, type LatentPairs, type ContentStyleSplit } from './batch.js'

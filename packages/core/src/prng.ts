@@ -6,6 +6,8 @@
  * integer seed (including 0) gives a well-mixed state. Uniform doubles take 53 random bits from two draws.
  */
 
+import { assertIntegerInRange, assertPositive } from './validate.js'
+
 const MAX_SEED = 2 ** 53 - 1
 
 function splitmix32(seed: number): () => number {
@@ -69,9 +71,7 @@ function hashLabel(seed: number, label: string | number): number {
  * same stream on every platform.
  */
 export function createRng(seed: number): Rng {
-  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
-    throw new RangeError(`seed must be an integer in [0, ${MAX_SEED}], received ${seed}`)
-  }
+  assertIntegerInRange('seed', seed, 0, MAX_SEED)
   const hi = Math.floor(seed / 2 ** 32)
   const mix = splitmix32((seed >>> 0) ^ Math.imul(hi, 0x9e3779b1))
   let s0 = mix()
@@ -114,7 +114,7 @@ export function createRng(seed: number): Rng {
     return r * Math.cos(2 * Math.PI * v)
   }
   const gamma = (shape: number): number => {
-    if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gamma shape must be > 0, received ${shape}`)
+    assertPositive('gamma shape', shape)
     if (shape < 1) {
       let u = 0
       while (u === 0) u = uniform()
@@ -141,7 +141,7 @@ export function createRng(seed: number): Rng {
     uniform,
     uniformRange: (low, high) => low + (high - low) * uniform(),
     int: (n) => {
-      if (!Number.isInteger(n) || n <= 0) throw new RangeError(`int(n) needs a positive integer n, received ${n}`)
+      assertIntegerInRange('int(n) n', n, 1)
       return Math.floor(uniform() * n)
     },
     normal,

@@ -47,12 +47,14 @@ describe('cl-ica condition-number procedure', () => {
     expect(estimateConditionThreshold(createRng(2), 5, 400, 0.25).threshold).toBe(sorted[100])
   })
 
-  it('redraws until cond ≤ threshold, and gives up with a RangeError after maxDraws', () => {
+  it('redraws until cond ≤ threshold, and gives up with a SamplingLimitError after maxDraws', () => {
     const { threshold } = estimateConditionThreshold(createRng(3), 6, 200)
     const layer = drawConditionedMatrix(createRng(4), 6, threshold)
     expect(layer.conditionNumber).toBeLessThanOrEqual(threshold)
     expect(conditionNumber(layer.matrix)).toBe(layer.conditionNumber)
     expect(layer.draws).toBeGreaterThanOrEqual(1)
-    expect(() => drawConditionedMatrix(createRng(4), 6, 1, 50)).toThrow(RangeError)
+    expect(() => drawConditionedMatrix(createRng(4), 6, 1, 50)).toThrow(
+      expect.objectContaining({ code: 'CL_SAMPLING_LIMIT', what: 'generator layer', tries: 50 }),
+    )
   })
 })

@@ -1,6 +1,8 @@
 import { InvalidConfigError, type Rng } from '@cl/core'
 import { Matrix, SVD } from 'ml-matrix'
 
+import { SamplingLimitError } from './errors.js'
+
 /** Number of threshold draws cl-ica uses (`construct_invertible_mlp(..., n_iter_cond_thresh=25000)`). */
 export const DEFAULT_THRESHOLD_DRAWS = 25_000
 
@@ -31,7 +33,7 @@ export function drawColumnNormalizedUniform(rng: Rng, dims: number): Matrix {
 }
 
 /**
- * cl-ica's condition-number threshold (reference.md §2.4): the condition numbers of `draws` column-normalised
+ * cl-ica's condition-number threshold (`construct_invertible_mlp`): the condition numbers of `draws` column-normalised
  * U(−1,1) matrices, sorted ascending, and the entry at index ⌊draws·ratio⌋. cl-ica calls it with ratio 0
  * (the minimum of 25 000 draws); von Kügelgen et al. use ratio 0.001.
  * Cost: one d×d SVD per draw (≈ 50 µs with the draw at d = 10 on the project machine, so ≈ 1.2 s for 25 000 draws).
@@ -53,7 +55,7 @@ export function estimateConditionThreshold(
 /**
  * Redraw column-normalised U(−1,1) matrices until cond(W) ≤ `threshold` (cl-ica, per mixing layer). With the
  * threshold at the minimum of M draws the expected number of redraws is about M + 1, with a heavy tail
- * (P(more than k) ≈ M/k); `maxDraws` turns a pathological tail into a RangeError instead of a hang.
+ * (P(more than k) ≈ M/k); `maxDraws` turns a pathological tail into a {@link SamplingLimitError} instead of a hang.
  */
 export function drawConditionedMatrix(
   rng: Rng,
@@ -66,7 +68,9 @@ export function drawConditionedMatrix(
     const cond = conditionNumber(matrix)
     if (cond <= threshold) return { matrix, conditionNumber: cond, draws }
   }
-  throw new RangeError(
+  throw new SamplingLimitError(
+    'generator layer',
+    maxDraws,
     `no ${dims}×${dims} matrix with condition number <= ${threshold} in ${maxDraws} draws; raise generator.maxDrawsPerLayer or change the seed`,
   )
 }

@@ -110,7 +110,7 @@ describe('sphere conditionals', () => {
     expect(sq / n / ((d - 1) * sigma * sigma)).toBeCloseTo(1, 1)
   })
 
-  it.each([0.5, 4, 20])('partial vMF (reference.md §3.1): z^c fixed, ‖z̃^s‖ = ρ, E[μᵀu] = A_{d_s}(κ), κ = %s', (kappa) => {
+  it.each([0.5, 4, 20])('partial vMF (z^c δ, z^s vMF on S^{d_s−1}): z^c fixed, ‖z̃^s‖ = ρ, E[μᵀu] = A_{d_s}(κ), κ = %s', (kappa) => {
     const zt = createSphereVmfConditional({ dims: d, kappa, split }).sample(createRng(14), z, n)
     check(zt)
     const cos = new Float64Array(n)

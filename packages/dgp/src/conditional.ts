@@ -49,7 +49,8 @@ function checkRows(z: Float64Array, n: number, dims: number): void {
 }
 
 /**
- * Box conditional (cl-ica `--c-p 2` normal / `--c-p 1` Laplace, reference.md §2.3 and §3.1): every dim k with
+ * Box conditional (cl-ica `--c-p 2` normal / `--c-p 1` Laplace, `spaces_utils.truncated_rejection_resampling`;
+ * content dims fixed as in the paper's §2): every dim k with
  * `scale[k] > 0` is an independent truncated normal/Laplace on [low, high] centred at z_k (element-wise rejection);
  * dims with `scale[k] = 0` are copied exactly (the content δ).
  */
@@ -130,7 +131,8 @@ export function createSphereNoiseConditional(options: { dims: number; noise: Noi
 }
 
 /**
- * Sphere conditional "z^c δ, z^s vMF" (§4.1; construction of reference.md §3.1, which the paper leaves open):
+ * Sphere conditional "z^c δ, z^s vMF" (§4.1; the paper leaves the construction open, this
+ * is ours):
  * keep z^c, let ρ = ‖z^s‖ (= √(1 − ‖z^c‖²) on the sphere), draw u ~ vMF(z^s/ρ, κ) on S^{d_s−1} (Wood's sampler in
  * dimension d_s) and set z̃^s = ρ·u. Hence z^c is bit-exact, ‖z̃‖ = ‖z‖, and μᵀu has the vMF mean resultant length
  * I_{d_s/2}(κ)/I_{d_s/2−1}(κ). With no content dims this is cl-ica's vMF(z, κ) on S^{d−1}. If ρ = 0 the style part

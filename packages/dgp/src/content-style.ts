@@ -2,7 +2,7 @@ import { InvalidConfigError, type ContentStyleSplit } from '@cl/core'
 
 /**
  * Split d latent dims into content z^c and style z^s (§2, von Kügelgen et al. 2021). `contentDims` is either a count
- * d_c (the first d_c dims are content, as in reference.md §3.1) or an explicit list of content indices (any subset).
+ * d_c (the first d_c dims are content, the paper's §4.1 convention) or an explicit list of content indices (any subset).
  */
 export function resolveContentStyleSplit(dims: number, contentDims: number | readonly number[] = 0): ContentStyleSplit {
   if (!Number.isInteger(dims) || dims < 1) throw new InvalidConfigError('dims', 'an integer >= 1', dims)

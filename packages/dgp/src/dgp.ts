@@ -6,7 +6,7 @@ import type { LatentSpace } from './latent-space.js'
 
 /**
  * Where negatives come from. `'batch'`: none are sampled; the loss uses the whole anchor batch, including the anchor
- * itself, as cl-ica does (`torch.roll(z1, 1, 0)`, reference.md §2.6). `'marginal'`: `sample(n)` also returns n fresh
+ * itself, as cl-ica does (`main_mlp.py`: `torch.roll(z1, 1, 0)`). `'marginal'`: `sample(n)` also returns n fresh
  * marginal draws `zNegative`/`xNegative` (paper eq. (1): x⁻ ~ p(x) i.i.d.).
  */
 export type NegativesMode = 'batch' | 'marginal'

@@ -29,6 +29,7 @@ export {
   estimateConditionThreshold,
   DEFAULT_THRESHOLD_DRAWS,
 } from './condition-number.js'
+export { SamplingLimitError } from './errors.js'
 export { createIdentityGenerator, defineGenerator, isGenerator, type Generator } from './generator.js'
 export {
   createInvertibleMlp,

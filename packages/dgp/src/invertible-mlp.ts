@@ -31,7 +31,7 @@ export interface MlpLayer {
 }
 
 /**
- * The invertible leaky-ReLU MLP g of cl-ica (`construct_invertible_mlp`, reference.md §2.4):
+ * The invertible leaky-ReLU MLP g of cl-ica (`invertible_network_utils.construct_invertible_mlp`):
  * x = W_L · σ(W_{L−1} · … σ(W_1 · z)), σ = LeakyReLU(slope), no bias, no activation after the last layer, frozen.
  * g⁻¹ applies W_i⁻¹ and σ⁻¹(h) = h for h ≥ 0, h/slope for h < 0, in reverse order.
  */
@@ -60,7 +60,7 @@ export interface InvertibleMlpOptions {
   readonly thresholdRatio?: number
   /** Use this threshold instead of estimating one (skips the `thresholdDraws` SVDs). */
   readonly conditionThreshold?: number
-  /** Give up (RangeError) after this many redraws for one layer (default max(1000·thresholdDraws, 10⁶)). */
+  /** Give up (SamplingLimitError) after this many redraws for one layer (default max(1000·thresholdDraws, 10⁶)). */
   readonly maxDrawsPerLayer?: number
   /** Random stream for the construction (default `createRng(seed ?? 0)`). */
   readonly rng?: Rng
@@ -169,7 +169,7 @@ export function buildLayeredGenerator(
 }
 
 /**
- * Draw `layers` matrices by cl-ica's condition-number procedure (reference.md §2.4): estimate the threshold as the
+ * Draw `layers` matrices by cl-ica's condition-number procedure (`construct_invertible_mlp`): estimate the threshold as the
  * `thresholdRatio` quantile (default: minimum) of `thresholdDraws` column-normalised U(−1,1) draws, then per layer
  * redraw until cond(W) ≤ threshold. Threshold and layers use separate forks of `rng` ('threshold', 'layer:i').
  * @internal

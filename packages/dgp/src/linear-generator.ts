@@ -10,8 +10,8 @@ import {
 /**
  * A linear invertible generator x = W·z (the paper's linear DGP, §4.1: d = 8; Assum. 1 writes x = W⁻¹z for the
  * *encoder* W — here `weights` is the generator's own matrix). It is cl-ica's construction with one layer: a
- * column-normalised U(−1,1) matrix redrawn until its condition number is below the threshold [INFERRED,
- * reference.md §2.4], bias-free, no activation.
+ * column-normalised U(−1,1) matrix redrawn until its condition number is below the threshold (our reading
+ * of the paper's "linear g", §4.1), bias-free, no activation.
  */
 export interface LinearGenerator extends InvertibleMlp {
   readonly kind: 'linear'

@@ -1,5 +1,7 @@
 import type { Rng } from '@cl/core'
 
+import { SamplingLimitError } from './errors.js'
+
 /** Noise families of the box/sphere conditionals (cl-ica `--c-p 2` normal, `--c-p 1` Laplace). */
 export type NoiseKind = 'normal' | 'laplace'
 
@@ -9,11 +11,11 @@ export const DEFAULT_MAX_REJECTIONS = 1_000_000
 /**
  * One draw from `mean + scale·ε` (ε standard normal, or Laplace with scale 1) truncated to [low, high] by rejection:
  * redraw until the value lands in the closed interval. This is cl-ica's element-wise rejection resampling
- * (`spaces_utils.truncated_rejection_resampling`, reference.md §2.3): the result is the exact truncated distribution
+ * (`spaces_utils.truncated_rejection_resampling`): the result is the exact truncated distribution
  * centred at `mean` with the untruncated scale — NOT `tf.truncatedNormal`, which cuts at ±2σ and ignores the box.
  *
  * For `'laplace'`, `scale` is the Laplace scale b (std √2·b), as `torch.distributions.Laplace(0, b)` in cl-ica.
- * Throws a RangeError after `maxRejections` misses (only when `mean` lies far outside the interval).
+ * Throws a {@link SamplingLimitError} after `maxRejections` misses (only when `mean` lies far outside the interval).
  */
 export function sampleTruncated(
   rng: Rng,
@@ -28,7 +30,9 @@ export function sampleTruncated(
     const v = mean + (kind === 'normal' ? scale * rng.normal() : rng.laplace(scale))
     if (v >= low && v <= high) return v
   }
-  throw new RangeError(
+  throw new SamplingLimitError(
+    `truncated ${kind}`,
+    maxRejections,
     `truncated ${kind}: no draw in [${low}, ${high}] after ${maxRejections} tries (mean ${mean}, scale ${scale}); is the mean inside the box?`,
   )
 }

@@ -2,8 +2,7 @@ import { InvalidConfigError, type Rng } from '@cl/core'
 import { normalizeInPlace } from './hypersphere.js'
 
 /**
- * The cosine w = μᵀz̃ of a von Mises–Fisher draw on S^{p−1} ⊂ R^p (Wood 1994, as in cl-ica `vmf.py`,
- * reference.md §2.3):
+ * The cosine w = μᵀz̃ of a von Mises–Fisher draw on S^{p−1} ⊂ R^p (Wood 1994, as in cl-ica `vmf.py`):
  *   m = p − 1, b = m / (√(4κ² + m²) + 2κ), x0 = (1 − b)/(1 + b), c = κ·x0 + m·log(1 − x0²);
  *   repeat ζ ~ Beta(m/2, m/2), w = (1 − (1+b)ζ)/(1 − (1−b)ζ), u ~ U(0,1) until κw + m·log(1 − x0·w) − c ≥ log u.
  * p = 1 (S^0 = {±1}) has no Beta step: w = +1 with probability e^κ/(e^κ + e^{−κ}), else −1.

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError } from '@cl/core'
+import { InvalidConfigError, assertPositive } from '@cl/core'
 import { logSumExp } from './logsumexp.js'
 import { selfMask } from './negatives.js'
-import { assertMatrix, assertPositive, assertShape } from './validate.js'
+import { assertMatrix, assertShape } from './validate.js'
 
 /**
  * Wang & Isola (2020) alignment/uniformity metrics on (usually normalised) embeddings — the asymptotic pieces the
- * InfoNCE decomposition align + uniform estimates (cl-ica's `AlignmentLoss` / `UniformityLoss`, spec §2.6, use the
+ * InfoNCE decomposition align + uniform estimates (cl-ica's `AlignmentLoss` / `UniformityLoss` use the
  * same shapes). Scalars, caller-owned. These are diagnostics; they do not normalise for you.
  */
 

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError } from '@cl/core'
+import { InvalidConfigError, assertOptionKeys } from '@cl/core'
 import { assertNegatives, selfMask, type Negatives } from './negatives.js'
 import { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity.js'
 import { resolveTemperature, type Temperature } from './temperature.js'
 import { fullTerms, rowsOf, type InfoNceProblem, type InfoNceTerms } from './terms.js'
-import { assertOptionKeys, assertPairedMatrices, checkFiniteInputs, type FiniteCheck } from './validate.js'
+import { assertPairedMatrices, checkFiniteInputs, type FiniteCheck } from './validate.js'
 
 /** Options of {@link cosineInfoNce}. */
 export interface CosineInfoNceOptions {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 
 /**
- * Weighted ℓp distances d_w(a, b) = Σ_k w_k |a_k − b_k|^p (‖·‖_p^p, cl-ica `LpSimCLRLoss(pow=True)`, spec §2.6) with
- * w = 1/τ (a scalar or one weight per dimension, spec §3.2). Call inside `tf.tidy`.
+ * Weighted ℓp distances d_w(a, b) = Σ_k w_k |a_k − b_k|^p (‖·‖_p^p, cl-ica `LpSimCLRLoss(pow=True)`) with
+ * w = 1/τ (a scalar or one weight per dimension, the paper's §3). Call inside `tf.tidy`.
  */
 
 /** cl-ica adds 1e-12 inside |·| for p < 1, where d|x|^p/dx is unbounded at 0. */

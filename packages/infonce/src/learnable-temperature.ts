@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError } from '@cl/core'
-import { assertPositive } from './validate.js'
+import { InvalidConfigError, assertPositive } from '@cl/core'
 
 /**
  * A learnable per-dimension temperature (forward-looking option; the paper fixes τ by hand, §3/Prop. 3).
  * Parametrised as τ_k = minTau + softplus(θ_k) so that τ stays > 0 under any gradient step. The follow-up
- * brendel-group/AnInfoNCE learns Λ = softplus(θ) inside −½(a−b)ᵀΛ(a−b), i.e. 1/τ_k = Λ_k/2 (spec §4); here the
+ * brendel-group/AnInfoNCE learns Λ = softplus(θ) inside −½(a−b)ᵀΛ(a−b), i.e. 1/τ_k = Λ_k/2 (`AnInfoNCELoss`); here the
  * softplus is on τ itself, so the learned quantity is directly the temperature used by the losses.
  */
 export interface LearnableTemperature {

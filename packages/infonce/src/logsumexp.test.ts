@@ -68,4 +68,10 @@ describe('logSumExp (customGrad, gradient dy·softmax)', () => {
     expect(countLeakedTensors(() => tf.grads((t: tf.Tensor) => logSumExp(t))([x]))).toBe(0)
     tf.dispose([x, y])
   })
+
+  it('rejects a scalar with a typed shape error', () => {
+    const scalar = tf.scalar(1)
+    expect(() => logSumExp(scalar)).toThrow(expect.objectContaining({ code: 'CL_SHAPE_MISMATCH', field: 'logSumExp x' }))
+    scalar.dispose()
+  })
 })

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
+import { assertOptionKeys, assertPositive } from '@cl/core'
 import { negPairwiseLpDistance, rowwiseLpDistance } from './distance.js'
 import { assertNegatives, selfMask, type Negatives } from './negatives.js'
 import { resolveTemperature, type Temperature } from './temperature.js'
 import { fullTerms, rowsOf, type InfoNceProblem, type InfoNceTerms } from './terms.js'
-import { assertOptionKeys, assertPairedMatrices, assertPositive, checkFiniteInputs, type FiniteCheck } from './validate.js'
+import { assertPairedMatrices, checkFiniteInputs, type FiniteCheck } from './validate.js'
 
 /** Options of {@link lpInfoNce}. */
 export interface LpInfoNceOptions {
@@ -48,7 +49,8 @@ export function lpInfoNceProblem(f: tf.Tensor2D, fPositive: tf.Tensor2D, options
  * Lp-InfoNCE on unnormalised representations (Zimmermann et al. 2021, cl-ica `LpSimCLRLoss`; the paper's box
  * experiments §4.1 and eq. 4 with τ = 1, p = 2):
  *   L = mean_i [ d(f_i, f̃_i)/τ + logsumexp( −[d(f_i, n_1), …, d(f_i, n_M), d(f_i, f̃_i)]/τ ) ],  d = ‖·‖_p^p.
- * Per-dimension τ enters inside the distance: d_τ(a, b) = Σ_k |a_k − b_k|^p / τ_k (spec §3.2).
+ * Per-dimension τ enters inside the distance: d_τ(a, b) = Σ_k |a_k − b_k|^p / τ_k (the paper's
+ * different temperatures per dimension, §3).
  * Returns `{ total, align, uniform }` (scalars, caller-owned; total = align + uniform, Table 1).
  */
 export function lpInfoNce(f: tf.Tensor2D, fPositive: tf.Tensor2D, options: LpInfoNceOptions = {}): InfoNceTerms {

@@ -6,7 +6,7 @@ import { assertMatrix, assertShape } from './validate.js'
 /**
  * Which samples are the negatives of anchor f_i (Lp and cosine forms):
  * - `'batch'` (default, cl-ica compatible): all N anchors **including f_i itself** (cl-ica's `torch.roll(z1, 1, 0)`
- *   trick compares every anchor with every rolled anchor, spec §2.6), plus the positive ⇒ N + 1 logsumexp terms.
+ *   trick compares every anchor with every rolled anchor in `main_mlp.py`), plus the positive ⇒ N + 1 logsumexp terms.
  *   This is what Table 1 was computed with.
  * - `'batch-excluding-self'`: the N − 1 other anchors plus the positive ⇒ N terms (eq. 4's Σ_{j≠i}); the diagonal is
  *   masked with a large finite negative.

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError } from '@cl/core'
+import { InvalidConfigError, assertOptionKeys } from '@cl/core'
 import { selfMask } from './negatives.js'
 import { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity.js'
 import { resolveTemperature, type Temperature } from './temperature.js'
 import { fullTerms, rowsOf, type InfoNceProblem, type InfoNceTerms } from './terms.js'
-import { assertOptionKeys, assertPairedMatrices, checkFiniteInputs, type FiniteCheck } from './validate.js'
+import { assertPairedMatrices, checkFiniteInputs, type FiniteCheck } from './validate.js'
 
 /** Options of {@link ntXent}. */
 export interface NtXentOptions {
@@ -45,9 +45,10 @@ export function ntXentProblem(view1: tf.Tensor2D, view2: tf.Tensor2D, options: N
 
 /**
  * NT-Xent, the symmetric SimCLR loss (PatrickHua/SimSiam `NT_XentLoss`, lightly `NTXentLoss`; the paper's CIFAR10
- * runs §4.2, spec §7.2): 2N anchors (both views), each with the other view as positive and the 2N − 2 remaining
+ * runs §4.2): 2N anchors (both views), each with the other view as positive and the 2N − 2 remaining
  * samples as negatives; mean over the 2N rows (SimSiam's sum/(2N) = lightly's mean).
- * τ enters as s(a, b) = Σ_k â_k b̂_k / τ_k after normalisation (spec §3.2; Table 2's "diff. τ").
+ * τ enters as s(a, b) = Σ_k â_k b̂_k / τ_k after normalisation (Table 2's "diff. τ"; applied
+ * before normalisation, τ would cancel).
  * Returns `{ total, align, uniform }` (scalars, caller-owned; total = align + uniform).
  */
 export function ntXent(view1: tf.Tensor2D, view2: tf.Tensor2D, options: NtXentOptions = {}): InfoNceTerms {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs'
 /**
  * Dot-product logits of the hypersphere form (eq. 1): s_w(a, b) = Σ_k w_k a_k b_k with w = 1/τ. With ℓ2-normalisation
  * the rows are normalised **first** and τ is applied inside the dot product afterwards, so a per-dimension τ is not
- * cancelled by the normalisation (spec §3.2). Call inside `tf.tidy`.
+ * cancelled by the normalisation (the paper's §3 per-dimension τ). Call inside `tf.tidy`.
  */
 
 /** torch `F.normalize` style: x / max(‖x‖, 1e-12), row-wise; finite gradient at x = 0. */

@@ -10,10 +10,10 @@ beforeAll(async () => {
 })
 
 /**
- * Table 1, row f = g⁻¹, L_uniform column, τ = 1, d = 10, 10 000 uniform latents, identity encoder (spec §1.3):
+ * Table 1, row f = g⁻¹, L_uniform column, τ = 1, d = 10, 10 000 uniform latents, identity encoder (cl-ica's losses):
  * box [0,1]^10 with Lp (p = 2) → 7.69 ± 0.20 (numpy re-computation 7.70); sphere S^9 with cosine → 9.26 ± 0.00.
- * Positives: box — 2 content dims copied, 8 style dims from a [0,1]-truncated N(z, 0.05²) (cl-ica's default, spec
- * §3.1), so L_align ≈ 8·0.05² ≈ 0.02 as in Table 1; sphere — z̃ = z (only L_uniform is checked there).
+ * Positives: box — 2 content dims copied, 8 style dims from a [0,1]-truncated N(z, 0.05²) (cl-ica's default
+ * `--c-param 0.05`), so L_align ≈ 8·0.05² ≈ 0.02 as in Table 1; sphere — z̃ = z (only L_uniform is checked there).
  */
 describe('Table 1 sanity (f = g⁻¹, N = 10 000, d = 10, τ = 1)', () => {
   const n = 10_000

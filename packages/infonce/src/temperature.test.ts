@@ -44,7 +44,7 @@ describe('temperature helpers', () => {
     })
   })
 
-  it('p = 2: a per-dimension τ equals rescaling dim k by 1/√τ_k under τ = 1 (spec §3.2)', () => {
+  it('p = 2: a per-dimension τ equals rescaling dim k by 1/√τ_k under τ = 1 (so an unnormalised f can absorb it)', () => {
     const f = randomTensor(50, 6, 3)
     const fp = randomTensor(51, 6, 3)
     const tau = [0.25, 1, 4]

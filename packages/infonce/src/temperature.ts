@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError, ShapeMismatchError } from '@cl/core'
-import { assertPositive, type PositiveTensorCheck } from './validate.js'
+import { InvalidConfigError, ShapeMismatchError, assertPositive } from '@cl/core'
+import { type PositiveTensorCheck } from './validate.js'
 
 /**
  * A temperature τ: a scalar, or one value per output dimension (τ_k; paper §3 "different temperatures for content
@@ -47,7 +47,8 @@ export function resolveTemperature(tau: Temperature, dims: number, field = 'tau'
 /**
  * Prop. 3: with τ_s = 1 the content temperature should be τ_c ∼ √α_c = σ_c/σ_s, where σ_c and σ_s are the
  * standard deviations of the content and style conditionals (content varies less within a positive pair ⇒ τ_c < τ_s).
- * Generalised linearly to τ_s ≠ 1: τ_c = τ_s · σ_c/σ_s (only the ratio τ_c/τ_s matters, spec §3.2).
+ * Generalised linearly to τ_s ≠ 1: τ_c = τ_s · σ_c/σ_s (only the ratio τ_c/τ_s matters for an unnormalised
+ * encoder, which can absorb a per-dimension scale).
  * A pure δ content conditional (σ_c = 0) gives τ_c = 0, which is not a valid temperature: pick τ_c < τ_s by hand.
  */
 export function prop3TauContent(sigmaContent: number, sigmaStyle: number, tauStyle = 1): number {
@@ -70,8 +71,9 @@ export type ContentStyleTauOptions = {
 
 /**
  * Build a per-dimension τ vector: τ_c on the content output dims, τ_s elsewhere (§3, Fig. 1 "τ_c < τ_s";
- * §4.2 uses τ = 1 for half of the dims and 0.7 for the rest). τ indexes **encoder output** dims (spec §3.2).
- * τ_c > τ_s is allowed (the paper's §3 sentence says so, a typo per spec §1.1) but not what the paper's experiments use.
+ * §4.2 uses τ = 1 for half of the dims and 0.7 for the rest). τ indexes **encoder output** dims, not
+ * ground-truth latents. τ_c > τ_s is allowed (one sentence of the paper's §3 says so, contradicting Fig. 1, §4.1 and
+ * Prop. 3: a typo) but not what the paper's experiments use.
  */
 export function contentStyleTau(options: ContentStyleTauOptions): number[] {
   const { dims, tauContent, tauStyle } = options

@@ -7,7 +7,7 @@ import { logSumExp } from './logsumexp.js'
  *   align   = mean_i(−ℓ_i⁺)            (distance form: mean d(f_i, f̃_i)/τ; dot form: −mean f_iᵀf̃_i/τ)
  *   uniform = mean_i logsumexp_j ℓ_ij  (negatives and the positive)
  *   total   = align + uniform          (= mean cross-entropy with the positive as the label)
- * This is cl-ica's `[mean loss_pos, mean loss_neg]` (spec §2.6), which reproduces Table 1's columns (§1.3).
+ * This is cl-ica's `[mean loss_pos, mean loss_neg]` (`losses.py`), which reproduces Table 1's columns.
  */
 export type InfoNceTerms = {
   readonly total: tf.Scalar

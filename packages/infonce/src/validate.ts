@@ -23,17 +23,6 @@ export function shouldCheckFinite(setting: FiniteCheck | undefined): boolean {
   return setting
 }
 
-/** Throw an {@link InvalidConfigError} when `options` is not a plain object or has a key outside `allowed`. */
-export function assertOptionKeys(root: string, options: unknown, allowed: readonly string[]): void {
-  if (options === undefined) return
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidConfigError(root, 'an options object', options)
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw new InvalidConfigError(`${root}.${key}`, `one of the keys ${allowed.join(', ')}`, key)
-  }
-}
-
 /** `t` must be a float32 tensor of rank 2 with at least one row and one column. */
 export function assertMatrix(field: string, t: unknown): asserts t is tf.Tensor2D {
   if (!(t instanceof tf.Tensor)) throw new InvalidConfigError(field, 'a tf.Tensor2D', t === null ? null : typeof t)
@@ -47,13 +36,6 @@ export function assertMatrix(field: string, t: unknown): asserts t is tf.Tensor2
 export function assertShape(field: string, t: tf.Tensor, expected: readonly (number | null)[]): void {
   const ok = t.rank === expected.length && expected.every((e, i) => e === null || e === t.shape[i])
   if (!ok) throw new ShapeMismatchError(field, expected, t.shape)
-}
-
-/** A plain number that must be finite and > 0 (temperatures, p, chunk sizes). */
-export function assertPositive(field: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) {
-    throw new InvalidConfigError(field, 'a finite number > 0', value)
-  }
 }
 
 /** A tensor whose values must be > 0 (tensor-valued temperature). */

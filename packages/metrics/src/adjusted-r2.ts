@@ -2,7 +2,7 @@
  * Which p the adjusted R² uses.
  * - `'predictors'` (default, statistically correct for regression from a layer): p = representation width.
  * - `'targets'`: p = number of ground-truth dims, what cl-ica `disentanglement_utils` does (`z.shape[1]`).
- * Spec §2.8 / §10 item 4.
+ * The paper does not say which p it used.
  */
 export type AdjustedR2P = 'predictors' | 'targets'
 

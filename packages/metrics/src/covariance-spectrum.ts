@@ -8,7 +8,7 @@ export interface CovarianceSpectrumOptions {
   readonly l2Normalize?: boolean
   /**
    * Z-score every dim (after the optional ℓ2 step) so the spectrum is that of the correlation matrix — one reading
-   * of the paper's "standardizing the outputs" (spec §6.1). Constant dims stay 0. Default false.
+   * of the paper's "standardizing the outputs" (§4.2). Constant dims stay 0. Default false.
    */
   readonly standardize?: boolean
 }
@@ -66,7 +66,7 @@ export function symmetricEigenvalues(m: DenseMatrix): number[] {
 
 /**
  * Eigenvalue spectrum of a representation's covariance — paper Fig. 2 / §4.2 ("spectrum of the representations'
- * cov."), DirectCLR `spectrum.py` protocol (spec §6.1): optional ℓ2-normalisation of each embedding, covariance
+ * cov."), directclr `spectrum.py` protocol (Jing et al. 2022): optional ℓ2-normalisation of each embedding, covariance
  * (N − 1), eigenvalues sorted descending, and their log. Cost O(n·dims² + dims³) in float64.
  */
 export function covarianceSpectrum(representation: MatrixInput, options: CovarianceSpectrumOptions = {}): CovarianceSpectrum {

@@ -32,7 +32,7 @@ function l2NormalizeRows(m: DenseMatrix): DenseMatrix {
 }
 
 /**
- * kNN classification accuracy of frozen features (SimSiam `tools/knn_monitor.py`, spec §7.4): for each test sample
+ * kNN classification accuracy of frozen features (SimSiam `tools/knn_monitor.py`): for each test sample
  * the k most similar train samples vote for their class with weight exp(sim/T); argmax of the summed votes.
  * Ties between equally similar neighbours keep the lower train index; ties between class scores pick the lower
  * class. O(n_test · n_train · D).

@@ -225,7 +225,7 @@ function predict(x: DenseMatrix, theta: Float64Array, k: number): Int32Array {
 }
 
 /**
- * Linear readout (paper Table 2, §4.2; spec §7.4): multinomial logistic regression on frozen features, fitted on
+ * Linear readout (paper Table 2, §4.2; SimSiam `linear_eval.py` protocol): multinomial logistic regression on frozen features, fitted on
  * the train set only, in float64 plain TS with deterministic full-batch L-BFGS and an L2 penalty. Returns train and
  * test accuracy. Differs from the SimSiam repo's SGD probe (30 epochs, lr 30, cosine schedule) on purpose: a
  * convex problem solved to tolerance is deterministic and independent of a learning-rate schedule.

@@ -190,7 +190,7 @@ export function r2ContentStyleDense(x: DenseMatrix, y: DenseMatrix, options: Con
 }
 
 /**
- * Paper Fig. 1 middle/right (spec §3.3): R² (adjusted if `adjusted`) per latent dim from one representation,
+ * Paper Fig. 1 middle/right (§4.1): R² (adjusted if `adjusted`) per latent dim from one representation,
  * averaged separately over content and style dims.
  */
 export function r2ContentStyle(representation: MatrixInput, latents: MatrixInput, options: ContentStyleR2Options): ContentStyleR2Result {

@@ -1,7 +1,7 @@
 import { InvalidConfigError, ShapeMismatchError } from '@cl/core'
 import { toDenseMatrix, toLabels, type DenseMatrix, type LabelInput, type MatrixInput } from './matrix-input.js'
 
-/** Frozen features and integer labels of a train and a test set (spec §7.4: the backbone is frozen). */
+/** Frozen features and integer labels of a train and a test set (SimSiam `linear_eval.py`: the backbone is frozen). */
 export interface ReadoutData {
   readonly trainFeatures: MatrixInput
   readonly trainLabels: LabelInput

@@ -8,7 +8,7 @@ import { toDenseMatrix, type DenseMatrix, type MatrixInput } from './matrix-inpu
  * - `'max'`: divided by the largest (first value is 1; a flat, uncollapsed spectrum is all ones, a collapsed
  *   direction shows up as a value near 0 whatever the width). Our default for Fig. 1 left.
  * - `'sum'`: divided by their sum (values sum to 1; a flat spectrum of width d is 1/d).
- * The paper only says "normalized singular values" (spec §3.4, §10 item 6).
+ * The paper only says "normalized singular values" (Fig. 1 left), so both are offered.
  */
 export type SpectrumNormalization = 'none' | 'max' | 'sum'
 
@@ -37,7 +37,7 @@ export function singularValuesDense(m: DenseMatrix): number[] {
 }
 
 /**
- * Singular values of a weight matrix, descending, min(rows, cols) of them — paper Fig. 1 left (spec §3.4). A tfjs
+ * Singular values of a weight matrix, descending, min(rows, cols) of them — paper Fig. 1 left. A tfjs
  * dense kernel is Wᵀ ([in, out]); transposing does not change singular values. `normalize` defaults to `'none'`;
  * use {@link normalizedSingularValues} (max-normalised) for the figure.
  */

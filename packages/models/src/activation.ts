@@ -3,7 +3,7 @@ import { InvalidConfigError } from '@cl/core'
 
 /**
  * Hidden-layer non-linearity of the MLPs. The reference encoder uses PyTorch's `nn.LeakyReLU()` (negative slope
- * 0.01; spec §2.5), so `'leakyRelu'` always passes the slope explicitly: tfjs' own defaults differ
+ * 0.01, cl-ica `encoders.get_mlp`), so `'leakyRelu'` always passes the slope explicitly: tfjs' own defaults differ
  * (`tf.leakyRelu` 0.2, `tf.layers.leakyReLU` 0.3).
  */
 export type Activation = 'leakyRelu' | 'relu' | 'tanh' | 'identity'

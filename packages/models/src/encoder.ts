@@ -26,7 +26,7 @@ export interface Module {
  * Tensor ownership: every returned tensor is new and owned by the caller (dispose it or call inside `tf.tidy`);
  * inputs are never disposed. All intermediate tensors are released (tests assert zero leaks).
  *
- * `applyWithTaps` is the layer-wise analysis hook (paper Fig. 1 middle/right, spec §3.3): one [batch, width]
+ * `applyWithTaps` is the layer-wise analysis hook (paper Fig. 1 middle/right): one [batch, width]
  * tensor per tap, in forward order, named by `tapNames`, with widths `tapWidths`; the last tap equals `apply(x)`.
  * Which tensors are taps is documented per model (MLP: post-activation of each hidden layer, the final linear
  * output, and the normalised output if an output normalisation is configured). A convolutional encoder would

@@ -2,7 +2,7 @@ import type { Rng } from '@cl/core'
 
 /**
  * PyTorch `nn.Linear` default initialisation, re-implemented on the seeded plain-TS PRNG of `@cl/core` so that a seed
- * gives bit-identical weights on every tfjs backend (reference spec §2.5, §9 item 2).
+ * gives bit-identical weights on every tfjs backend (cl-ica's encoder keeps PyTorch's default init).
  *
  * PyTorch draws the weight with `kaiming_uniform_(a = √5)`, whose bound is gain·√(3/fan_in) with
  * gain = √(2/(1 + 5)), i.e. exactly 1/√fan_in, and the bias from U(−1/√fan_in, 1/√fan_in). So every weight and every

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError, NonFiniteError, ShapeMismatchError } from '@cl/core'
+import { InvalidConfigError, NonFiniteError, ShapeMismatchError, assertOptionKeys } from '@cl/core'
 import { buildMlp, type MlpEncoder } from './mlp-encoder.js'
 import type { OutputNormalization } from './output-normalization.js'
-import { assertOptionKeys, type SeedLike } from './validate.js'
+import { type SeedLike } from './validate.js'
 
 /** Options of {@link createLinearEncoder}. */
 export interface LinearEncoderOptions {

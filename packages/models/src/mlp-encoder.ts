@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError } from '@cl/core'
+import { InvalidConfigError, assertOptionKeys } from '@cl/core'
 import { DEFAULT_LEAKY_SLOPE, applyActivation, assertActivation, type Activation } from './activation.js'
 import { createDense, type Dense } from './dense.js'
 import { WEIGHT_INITS, type WeightInit } from './init.js'
@@ -12,10 +12,10 @@ import {
   type OutputNormalizationLayer,
 } from './output-normalization.js'
 import { ParameterStore } from './parameters.js'
-import { assertDim, assertInput, assertOptionKeys, toRng, type SeedLike } from './validate.js'
+import { assertDim, assertInput, toRng, type SeedLike } from './validate.js'
 
 /**
- * Hidden widths of the reference encoder f (cl-ica `encoders.get_mlp`, spec §2.5; paper §4.1 "7-layer MLP"):
+ * Hidden widths of the reference encoder f (cl-ica `encoders.get_mlp`; paper §4.1 "7-layer MLP"):
  * [10d, 50d, 50d, 50d, 50d, 10d], so with the output layer d → 10d → 50d → 50d → 50d → 50d → 10d → d
  * (d = 10: 10-100-500-500-500-500-100-10).
  */
@@ -177,7 +177,7 @@ export function buildMlp(options: MlpEncoderOptions, root: string, scopeBase: st
 }
 
 /**
- * The reference MLP encoder f of the nonlinear experiments (paper §4.1; cl-ica `get_mlp`, spec §2.5): dense layers
+ * The reference MLP encoder f of the nonlinear experiments (paper §4.1; cl-ica `encoders.get_mlp`): dense layers
  * with the given hidden widths (default 10d-50d-50d-50d-50d-10d), leaky ReLU (slope 0.01) after every hidden layer,
  * none after the output layer, then the optional output normalisation. PyTorch `nn.Linear` init from a seed.
  *

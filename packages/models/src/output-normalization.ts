@@ -3,7 +3,7 @@ import { InvalidConfigError } from '@cl/core'
 import type { ParameterStore } from './parameters.js'
 
 /**
- * Output normalisation of the encoder (cl-ica `main_mlp.py`, spec §2.5):
+ * Output normalisation of the encoder (cl-ica `main_mlp.py`):
  * - `'none'`: unconstrained R^n output (cl-ica's box / Lp experiments, p > 0).
  * - `'fixedSphere'`: x/‖x‖, i.e. on the unit sphere S^{n−1} (cl-ica `fixed_sphere`, its default for p = 0).
  * - `'learnableSphere'`: r·x/‖x‖ with one learnable scalar r, init 1 (cl-ica `learnable_sphere` / `RescaleLayer`).

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError } from '@cl/core'
+import { InvalidConfigError, assertOptionKeys } from '@cl/core'
 import type { Encoder } from './encoder.js'
 import { buildMlp, type MlpEncoder } from './mlp-encoder.js'
 import { resolveScope } from './naming.js'
 import { assignVariables, prefixVariables, serializeVariables } from './serialize.js'
 import { createStandardization, type Standardization, type StandardizationOptions } from './standardize.js'
-import { assertDim, assertOptionKeys, type SeedLike } from './validate.js'
+import { assertDim, type SeedLike } from './validate.js'
 
-/** Default projector output width: SimSiam's `projection_MLP(in_dim, out_dim=256)` (spec §7.2). */
+/** Default projector output width: SimSiam's `projection_MLP(in_dim, out_dim=256)` (`models/simclr.py`). */
 export const DEFAULT_PROJECTION_DIM = 256
 
 /** Options of {@link createProjector}. */
@@ -24,7 +24,7 @@ export interface ProjectorOptions {
 }
 
 /**
- * The SimCLR projection head of PatrickHua/SimSiam (spec §7.2): Linear(in, hidden) → ReLU → Linear(hidden, out), with
+ * The SimCLR projection head of PatrickHua/SimSiam (`models/simclr.py`, the paper's CIFAR-10 code): Linear(in, hidden) → ReLU → Linear(hidden, out), with
  * biases, no BatchNorm, PyTorch `nn.Linear` init. Taps: `hidden_1` (post-ReLU) and `output`.
  */
 export function createProjector(options: ProjectorOptions): MlpEncoder {

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError } from '@cl/core'
+import { InvalidConfigError, assertOptionKeys, assertPositive } from '@cl/core'
 import type { Module } from './encoder.js'
 import { resolveScope } from './naming.js'
 import { ParameterStore } from './parameters.js'
-import { assertDim, assertInput, assertOptionKeys, assertPositive } from './validate.js'
+import { assertDim, assertInput } from './validate.js'
 
 /**
  * Output standardisation (paper §4.2: "removing the ℓ2-normalization and standardizing the outputs"). The paper does
- * not define it; our interpretation (spec §10 item 7) is per-dimension batch standardisation without learnable
+ * not define it; our interpretation is per-dimension batch standardisation without learnable
  * parameters — PyTorch's `BatchNorm1d(affine=False)`:
  *
  *   y_ik = (x_ik − μ_k) / √(σ²_k + ε),  μ_k, σ²_k = mean and biased variance of column k over the batch,

@@ -1,30 +1,11 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError, ShapeMismatchError, createRng, type Rng } from '@cl/core'
+import { InvalidConfigError, ShapeMismatchError, assertIntegerInRange, createRng, type Rng } from '@cl/core'
 
 /** Internal boundary checks shared by the model factories (not exported from the package). */
 
-/** Throw when `options` is not a plain object or has a key outside `allowed` (catches typos like `hiddenWidth`). */
-export function assertOptionKeys(root: string, options: unknown, allowed: readonly string[]): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidConfigError(root, 'an options object', options)
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw new InvalidConfigError(`${root}.${key}`, `one of the keys ${allowed.join(', ')}`, key)
-  }
-}
-
 /** A layer width / dimension: an integer ≥ 1. */
 export function assertDim(field: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InvalidConfigError(field, 'an integer ≥ 1', value)
-  }
-}
-
-/** A finite number > 0. */
-export function assertPositive(field: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) {
-    throw new InvalidConfigError(field, 'a finite number > 0', value)
-  }
+  assertIntegerInRange(field, value, 1)
 }
 
 /** `seed` is either an integer seed for `createRng` or an existing {@link Rng} (e.g. a fork of the run's stream). */

@@ -2,7 +2,10 @@ import { existsSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import { probeWebGpu, registerWebGpuBackend } from './webgpu.js'
+import type { BackendGuards } from './guards.js'
+import { probeWebGpu } from './webgpu-probe.js'
+import { registerWebGpuBackend } from './webgpu-register.js'
+import { webGpuGuards } from './webgpu-guards.js'
 
 /** Every backend `cl-reproduce` knows, in the order `auto` tries them. */
 export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const
@@ -10,10 +13,17 @@ export type BackendName = (typeof BACKEND_NAMES)[number]
 
 /**
  * Outcome of trying to make a backend available (registered with tfjs, not yet selected). `emulatedGpu` marks a
- * software WebGPU adapter (SwiftShader, llvmpipe): `auto` skips it, forcing `--backend webgpu` uses it.
+ * software WebGPU adapter (SwiftShader, llvmpipe): `auto` skips it, forcing `--backend webgpu` uses it. `guards` are the
+ * backend's size and device-error checks (none: no-ops).
  */
 export type Availability =
-  | { readonly ok: true; readonly detail: string; readonly emulatedGpu: boolean; readonly activate?: () => Promise<void> }
+  | {
+      readonly ok: true
+      readonly detail: string
+      readonly emulatedGpu: boolean
+      readonly activate?: () => Promise<void>
+      readonly guards?: BackendGuards
+    }
   | { readonly ok: false; readonly reason: string }
 
 /** A backend that can be probed and registered. `register` never throws: failures come back as a reason. */
@@ -149,6 +159,7 @@ async function registerWebGpu(): Promise<Availability> {
     emulatedGpu: a.software,
     // Registering installs a global navigator.gpu: do it only once the backend is really chosen.
     activate: () => registerWebGpuBackend(a.route),
+    guards: webGpuGuards(),
   }
 }
 

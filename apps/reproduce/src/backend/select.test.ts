@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isClError } from '@cl/core'
+import { BackendUnavailableError } from '../errors.js'
 import { defaultCandidates, explainTfjsNodeFailure, locateTfjsNode, registerTensorflow, type BackendCandidate, type BackendName } from './candidates.js'
+import { NO_GUARDS, guardsOf, type BackendGuards } from './guards.js'
 import { missingKernels } from './kernels.js'
 import { selectBackend } from './select.js'
 
@@ -83,6 +85,68 @@ describe('selectBackend', () => {
     }
   })
 
+  it("the selection carries the chosen backend's guards; a backend without any gets no-ops", async () => {
+    const checked: string[] = []
+    const guards: BackendGuards = {
+      checkFits: (bytes, what) => {
+        checked.push(`${what}:${bytes}`)
+      },
+      runGuarded: (fn) => fn(),
+    }
+    const guardedCpu: BackendCandidate = { name: 'cpu', register: async () => ({ ok: true, detail: 'cpu with guards', emulatedGpu: false, guards }) }
+    const sel = await selectBackend({ candidates: [failing('webgpu', 'no adapter'), guardedCpu] })
+    expect(sel.guards).toBe(guards)
+    guardsOf(sel).checkFits(16, 'x')
+    expect(checked).toEqual(['x:16'])
+    const plain = await selectBackend({ candidates: [real('cpu')] })
+    expect(plain.guards).toBeUndefined()
+    expect(guardsOf(plain)).toBe(NO_GUARDS)
+  })
+
+  it('a forced backend whose activation throws a BackendUnavailableError reports that reason once', async () => {
+    const broken: BackendCandidate = {
+      name: 'tensorflow',
+      register: async () => ({
+        ok: true,
+        detail: 'x',
+        emulatedGpu: false,
+        activate: async () => {
+          throw new BackendUnavailableError('tensorflow', 'the binding is for another Node ABI')
+        },
+      }),
+    }
+    const err = await selectBackend({ requested: 'tensorflow', candidates: [broken] }).catch((e) => e)
+    expect(err.message).toBe("backend 'tensorflow' is unavailable: the binding is for another Node ABI")
+    const sel = await selectBackend({ candidates: [broken, real('cpu')] })
+    expect(sel.attempts[0]?.reason).toBe("initialisation failed: backend 'tensorflow' is unavailable: the binding is for another Node ABI")
+  })
+
+  it('kernels are checked after activation, which is where a backend like webgpu registers them', async () => {
+    const order: string[] = []
+    const lateKernels: BackendCandidate = {
+      name: 'tensorflow',
+      register: async () => ({
+        ok: true,
+        detail: 'registers its kernels on activation',
+        emulatedGpu: false,
+        activate: async () => {
+          order.push('activate')
+          tf.registerBackend('tensorflow', () => new (tf.findBackend('cpu')!.constructor as new () => tf.KernelBackend)())
+          tf.copyRegisteredKernels('cpu', 'tensorflow')
+        },
+      }),
+    }
+    try {
+      const sel = await selectBackend({ requested: 'tensorflow', requiredKernels: ['BatchMatMul', 'Exp'], candidates: [lateKernels] })
+      expect(order).toEqual(['activate'])
+      expect(sel.backend).toBe('tensorflow')
+    } finally {
+      await tf.setBackend('cpu')
+      tf.removeBackend('tensorflow')
+      for (const k of tf.getKernelsForBackend('tensorflow')) tf.unregisterKernel(k.kernelName, 'tensorflow')
+    }
+  })
+
   it('rejects an unknown forced backend name', async () => {
     const err = await selectBackend({ requested: 'webgl' as BackendName }).catch((e) => e)
     expect(err.message).toMatch(/unknown backend/)
@@ -137,9 +201,11 @@ describe('the webgpu path through selection', () => {
     expect(auto.backend).toBe(availability.emulatedGpu ? 'cpu' : 'webgpu')
     const x = [[1, 2, 3], [4, 5, 6]]
     const expected = tf.tidy(() => tf.logSumExp(tf.matMul(tf.tensor2d(x), tf.tensor2d(x), false, true), 1).arraySync()) as number[]
-    const forced = await selectBackend({ requested: 'webgpu', candidates: [webgpu, real('cpu')] })
+    // The kernels of an experiment are there: the WebGPU backend registers them when it is activated.
+    const forced = await selectBackend({ requested: 'webgpu', requiredKernels: ['BatchMatMul', 'LeakyRelu', 'Max', 'Exp', 'Log'], candidates: [webgpu, real('cpu')] })
     expect(forced.backend).toBe('webgpu')
     expect(forced.detail).toMatch(/adapter via/)
+    expect(forced.guards).toBeDefined()
     // WebGPU in Node has no synchronous readback (dataSync needs OffscreenCanvas): read asynchronously.
     const out = tf.tidy(() => tf.logSumExp(tf.matMul(tf.tensor2d(x), tf.tensor2d(x), false, true), 1))
     const got = (await out.array()) as number[]

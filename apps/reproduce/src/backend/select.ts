@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
-import { BackendUnavailableError, MissingKernelsError } from '@cl/core'
+import { isClError } from '@cl/core'
+import { BackendUnavailableError, MissingKernelsError } from '../errors.js'
 import { BACKEND_NAMES, defaultCandidates, type BackendCandidate, type BackendName } from './candidates.js'
+import type { BackendGuards } from './guards.js'
 import { missingKernels } from './kernels.js'
 
 /** What happened to one backend during selection. */
@@ -17,6 +19,11 @@ export interface BackendSelection {
   readonly detail: string
   readonly forced: boolean
   readonly attempts: readonly SelectionAttempt[]
+  /**
+   * Size and device-error checks of the selected backend (WebGPU: buffer limits and GPU error scopes); absent means
+   * none are needed. Read them through `guardsOf(selection)`, which supplies no-ops.
+   */
+  readonly guards?: BackendGuards
 }
 
 export interface SelectBackendOptions {
@@ -60,6 +67,19 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       skip(`only a software adapter (${availability.detail}); auto uses hardware GPUs only, force it with --backend webgpu`)
       continue
     }
+    const fail = (error: unknown): string => {
+      if (forced && isClError(error, 'CL_BACKEND_UNAVAILABLE')) throw error
+      const failure = `initialisation failed: ${error instanceof Error ? error.message : String(error)}`
+      if (forced) throw new BackendUnavailableError(candidate.name, failure, { cause: error })
+      return failure
+    }
+    // Activation registers the backend's kernels (the WebGPU backend only exists once imported): check after it.
+    try {
+      await availability.activate?.()
+    } catch (error) {
+      skip(fail(error))
+      continue
+    }
     const missing = missingKernels(candidate.name, needed)
     if (missing.length > 0) {
       if (forced) throw new MissingKernelsError(candidate.name, missing)
@@ -67,22 +87,28 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       continue
     }
     let activated = false
+    let failure = 'tf.setBackend returned false (initialisation failed)'
     try {
-      await availability.activate?.()
       activated = await tf.setBackend(candidate.name)
       if (activated) await tf.ready()
     } catch (error) {
       activated = false
-      if (forced) throw new BackendUnavailableError(candidate.name, `initialisation failed: ${String(error)}`, { cause: error })
+      failure = fail(error)
     }
     if (!activated) {
       // tf.setBackend resolves false (it does not throw) when a backend fails to initialise.
-      if (forced) throw new BackendUnavailableError(candidate.name, 'tf.setBackend returned false (initialisation failed)')
-      skip('tf.setBackend returned false (initialisation failed)')
+      if (forced) throw new BackendUnavailableError(candidate.name, failure)
+      skip(failure)
       continue
     }
     attempts.push({ backend: candidate.name, outcome: 'selected', reason: availability.detail })
-    return { backend: candidate.name, detail: availability.detail, forced, attempts }
+    return {
+      backend: candidate.name,
+      detail: availability.detail,
+      forced,
+      attempts,
+      ...(availability.guards !== undefined ? { guards: availability.guards } : {}),
+    }
   }
   const tried = attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')
   throw new BackendUnavailableError('auto', `no usable backend (${tried})`)

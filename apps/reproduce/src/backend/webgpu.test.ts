@@ -1,13 +1,11 @@
 import { describe, it, expect } from 'vitest'
 import * as tf from '@tensorflow/tfjs'
 
-import {
-  activeWebGpuLimits,
-  assertFitsDevice,
-  probeWebGpu,
-  registerWebGpuBackend,
-  withGpuErrorScope,
-} from './webgpu.js'
+import { isClError } from '@cl/core'
+
+import { activeWebGpuLimits, assertFitsDevice, webGpuGuards, withGpuErrorScope } from './webgpu-guards.js'
+import { probeWebGpu } from './webgpu-probe.js'
+import { registerWebGpuBackend } from './webgpu-register.js'
 
 // Probe once at collection time so that `it.skipIf` can use the result.
 const probeStart = performance.now()
@@ -140,7 +138,7 @@ describe('webgpu backend', () => {
       device.createBuffer({ size: 16, usage: usage.GPUBufferUsage.MAP_READ | usage.GPUBufferUsage.STORAGE })
       return (await tf.sum(tf.ones([8, 8])).data())[0]
     })
-    await expect(run).rejects.toMatchObject({ name: 'WebGpuValidationError', message: /MapRead/ })
+    await expect(run).rejects.toMatchObject({ name: 'WebGpuValidationError', code: 'CL_WEBGPU_VALIDATION', message: /MapRead/ })
   })
 
   it.skipIf(noAdapter)('a tensor beyond maxStorageBufferBindingSize errors instead of returning 0', async () => {
@@ -165,5 +163,30 @@ describe('webgpu backend', () => {
     )
     // The backend is still usable afterwards.
     await expect(withGpuErrorScope(async () => (await tf.sum(tf.ones([4, 4])).data())[0])).resolves.toBe(16)
+  })
+
+  it.skipIf(noAdapter)('the selection guards stop an over-limit tensor before the GPU sees it (the runner path)', async () => {
+    await useWebGpu()
+    const limits = activeWebGpuLimits()
+    if (limits === undefined) throw new Error('no limits')
+    const guards = webGpuGuards()
+    const device = (tf.backend() as unknown as { device: object }).device
+    expect(() => guards.checkFits(limits.maxStorageBufferBindingSize + 4, 'the logits')).toThrow(/the logits needs \d+ bytes/)
+    expect(() => guards.checkFits(1024, 'a small tensor')).not.toThrow()
+    // A size no earlier test allocated: tfjs reuses released buffers of equal size from its pool without createBuffer.
+    const elements = limits.maxStorageBufferBindingSize / 4 + 3072
+    const run = guards.runGuarded(async () => {
+      const big = tf.fill([elements], 1)
+      const total = tf.sum(big)
+      const value = (await total.data())[0]
+      tf.dispose([big, total])
+      return value
+    })
+    const error = await run.catch((e: unknown) => e)
+    expect(isClError(error, 'CL_WEBGPU_LIMIT'), String(error)).toBe(true)
+    expect((error as Error).message).toMatch(new RegExp(`a tensor buffer needs ${elements * 4} bytes .* maxStorageBufferBindingSize is ${limits.maxStorageBufferBindingSize} bytes`))
+    // Dawn's createBuffer is back (no own property left behind) and a valid computation passes through the guards.
+    expect(Object.getOwnPropertyDescriptor(device, 'createBuffer')).toBeUndefined()
+    await expect(guards.runGuarded(async () => (await tf.sum(tf.ones([4, 4])).data())[0])).resolves.toBe(16)
   })
 })

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs'
 import { z } from 'zod'
 import { InterruptedError, InvalidConfigError, isClError, parseConfig } from '@cl/core'
 import type { BackendName } from '../backend/candidates.js'
+import { guardsOf } from '../backend/guards.js'
 import { selectBackend, type BackendSelection } from '../backend/select.js'
 import { PRESET_NAMES, type Experiment, type PresetName, type UserDgp } from '../experiments/experiment.js'
 import { configKeys } from './config-keys.js'
@@ -326,7 +327,8 @@ async function runOne(
   let complete = false
   try {
     writeStatus(dir, { state: 'running', startedAt: started.toISOString(), pid: process.pid, hostname: hostname() }, writer)
-    const output = await experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal })
+    // The backend's guards (WebGPU: buffer limits, GPU error scopes) turn silent device failures into a failed run.
+    const output = await guardsOf(selection).runGuarded(() => experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal }))
     // A stop during the last step, or after it, still means stop: the run is interrupted, not complete.
     throwIfStopped(signal)
     const figures = output.figures.map((f) => {
