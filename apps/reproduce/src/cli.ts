@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import * as tf from '@tensorflow/tfjs'
 import { isClError } from '@cl/core'
 import { BACKEND_NAMES } from './backend/candidates.js'
+import { loadUserDgp } from './dgp/load-user-dgp.js'
 import { probeBackends } from './backend/select.js'
 import { PRESET_NAMES, type Experiment, type PresetName } from './experiments/experiment.js'
 import { EXPERIMENTS } from './experiments/registry.js'
@@ -14,8 +15,9 @@ import { parseOverrides } from './run/overrides.js'
 import { nodeSpawner, runInParallel, type ChildSpawner } from './run/parallel.js'
 import { assertFreshRunDir, defaultRunDir } from './run/run-dir.js'
 import { resolveConfig, runExperiments, type RunOptions } from './run/runner.js'
+import { APP_VERSION } from './version.js'
 
-export const APP_VERSION = '0.0.0'
+export { APP_VERSION }
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. Injectable for tests. */
 export interface CliIo {
@@ -87,14 +89,17 @@ export function createProgram(deps: CliDeps = {}): Command {
     .option('--out <dir>', 'run directory (must not exist or be empty); default runs/<experiment>/<timestamp>-<preset>-seed<seed>')
     .option('--set <key=value...>', 'override a config value of the preset (validated)', [])
     .option('--resume <dir>', 'continue an interrupted or failed run in <dir> (its recorded config, preset and seeds are used)')
+    .option('--dgp <file>', "an ES module whose default export builds a @cl/dgp Dgp from { space, dims, contentDims, seed }; replaces the paper's DGP (README 'Bring your own DGP')")
     .option('--jobs <n>', "run all: experiments at once, each in its own process (wasm and cpu use one core per process)", parseIntArg('--jobs', 1), 1)
-    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number }) => {
+    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number; dgp?: string }) => {
       const chosen = id === 'all' ? experiments : experiments.filter((e) => e.id === id)
       if (chosen.length === 0 && id !== 'all') {
         const known = experiments.map((e) => e.id).join(', ') || 'none registered yet'
         throw new CommanderError(2, 'cl.unknownExperiment', `unknown experiment '${id}' (available: ${known}, or 'all')`)
       }
       const overrides = parseOverrides(opts.set)
+      // Loaded (and checked) once here, before anything is written; `--jobs` children load the same file again.
+      const userDgp = opts.dgp !== undefined ? await loadUserDgp(opts.dgp) : undefined
       // `run all`: every experiment in <root>/<id>, and an index of all verdicts in <root>/index.md.
       const multi = chosen.length > 1
       const root = !multi ? undefined : path.resolve(opts.resume ?? opts.out ?? defaultRunDir({ experiment: 'all', preset: opts.preset, seed: opts.seed }))
@@ -107,7 +112,7 @@ export function createProgram(deps: CliDeps = {}): Command {
         if (opts.resume !== undefined) throw new CommanderError(2, 'cl.jobsWithResume', '--jobs runs fresh experiments; --resume continues them one at a time (drop --jobs)')
         for (const e of chosen) resolveConfig(e, opts.preset, overrides) // every config is valid before anything starts
         assertFreshRunDir(root!)
-        const common = ['--preset', opts.preset, '--seed', String(opts.seed), '--seeds', String(opts.seeds), '--backend', opts.backend, ...opts.set.flatMap((s) => ['--set', s])]
+        const common = ['--preset', opts.preset, '--seed', String(opts.seed), '--seeds', String(opts.seeds), '--backend', opts.backend, ...opts.set.flatMap((s) => ['--set', s]), ...(userDgp !== undefined ? ['--dgp', userDgp.module] : [])]
         const jobs = chosen.map((e) => ({ id: e.id, args: ['run', e.id, ...common, '--out', path.join(root!, e.id)] }))
         const code = await runInParallel(jobs, { jobs: opts.jobs, spawn: deps.spawn ?? nodeSpawner(fileURLToPath(import.meta.url)), out: io.out, err: io.err })
         finishIndex()
@@ -125,6 +130,7 @@ export function createProgram(deps: CliDeps = {}): Command {
           ...(out !== undefined ? { out } : {}),
           ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
           overrides,
+          ...(userDgp !== undefined ? { userDgp } : {}),
           log: io.err,
           ...(deps.select !== undefined ? { select: deps.select } : {}),
           appVersion: APP_VERSION,

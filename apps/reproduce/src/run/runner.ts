@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs'
 import { InvalidConfigError, isClError, parseConfig } from '@cl/core'
 import type { BackendName } from '../backend/candidates.js'
 import { selectBackend, type BackendSelection } from '../backend/select.js'
-import type { Experiment, PresetName } from '../experiments/experiment.js'
+import { userDgpForResume, type RecordedDgp } from '../dgp/load-user-dgp.js'
+import type { Experiment, PresetName, UserDgp } from '../experiments/experiment.js'
 import { clearStop, requestStop } from '../train/interrupt.js'
 import { mergeConfig } from './overrides.js'
 import { resultSchema, type RunResult } from './result-schema.js'
@@ -23,6 +24,8 @@ export interface RunOptions {
   readonly appVersion: string
   /** Continue the unfinished run(s) in this directory (config, preset and seeds come from its run.json). */
   readonly resume?: string
+  /** A user DGP (`--dgp FILE` or the API) handed to every experiment; recorded in run.json, result.json and report.md. */
+  readonly userDgp?: UserDgp
 }
 
 /** What a run directory records about its invocation (`run.json`), so `--resume` continues the same run. */
@@ -32,6 +35,8 @@ interface RunSpec {
   seed: number
   seeds: number
   config: unknown
+  /** The user DGP module and its sha256, when the run used one (`--resume` reloads it and refuses a changed file). */
+  dgp?: RecordedDgp
 }
 const SPEC_FILE = 'run.json'
 
@@ -44,6 +49,8 @@ interface RunPlan {
   readonly seeds: number
   readonly out?: string
   readonly resumeDir?: string
+  readonly userDgp?: UserDgp
+  readonly recordedDgp?: RecordedDgp
 }
 
 /** Resolve an experiment's config: its preset merged with `--set` overrides, validated by its schema. */
@@ -69,6 +76,12 @@ export async function runExperiments(
 ): Promise<FinishedRun[]> {
   if (!Number.isInteger(options.seeds) || options.seeds < 1) throw new InvalidConfigError('--seeds', 'an integer >= 1', options.seeds)
   const plans = options.resume !== undefined ? planResume(experiments, options) : planFresh(experiments, options)
+  // A resumed run continues with the DGP it recorded (reloaded and hash-checked) before anything runs.
+  for (const [i, plan] of plans.entries()) {
+    if (plan.resumeDir === undefined) continue
+    const userDgp = await userDgpForResume(plan.recordedDgp, options.userDgp)
+    plans[i] = { ...plan, ...(userDgp !== undefined ? { userDgp } : {}) }
+  }
   const requiredKernels = [...new Set(plans.flatMap((p) => p.experiment.requiredKernels))]
   const selection = await (options.select ?? selectBackend)({ requested: options.backend, requiredKernels })
   for (const a of selection.attempts) {
@@ -88,7 +101,7 @@ function planFresh(experiments: readonly Experiment<any>[], options: RunOptions)
   return experiments.map((experiment) => {
     const out = options.out === undefined ? undefined : experiments.length > 1 ? path.join(options.out, experiment.id) : options.out
     const config = resolveConfig(experiment, options.preset, options.overrides)
-    return { experiment, config, preset: options.preset, seed: options.seed, seeds: options.seeds, ...(out !== undefined ? { out } : {}) }
+    return { experiment, config, preset: options.preset, seed: options.seed, seeds: options.seeds, ...(out !== undefined ? { out } : {}), ...(options.userDgp !== undefined ? { userDgp: options.userDgp } : {}) }
   })
 }
 
@@ -114,13 +127,14 @@ function planResume(experiments: readonly Experiment<any>[], options: RunOptions
       continue
     }
     const config = parseConfig(experiment.configSchema, spec.config, 'config')
-    plans.push({ experiment, config, preset: spec.preset, seed: spec.seed, seeds: spec.seeds, resumeDir: dir })
+    plans.push({ experiment, config, preset: spec.preset, seed: spec.seed, seeds: spec.seeds, resumeDir: dir, ...(spec.dgp !== undefined ? { recordedDgp: spec.dgp } : {}) })
   }
   return plans
 }
 
 async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOptions): Promise<FinishedRun> {
-  const { experiment, config, preset } = plan
+  const { experiment, config, preset, userDgp } = plan
+  const dgp = userDgp !== undefined ? { dgp: { module: userDgp.module, sha256: userDgp.sha256 } } : {}
   const seeds = Array.from({ length: plan.seeds }, (_, i) => plan.seed + i)
   let dir: string
   if (plan.resumeDir !== undefined) {
@@ -128,7 +142,7 @@ async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOp
     options.log(`resuming in ${dir}`)
   } else {
     dir = createRunDir({ ...(plan.out !== undefined ? { out: plan.out } : {}), experiment: experiment.id, preset, seed: plan.seed })
-    const spec: RunSpec = { experiment: experiment.id, preset, seed: plan.seed, seeds: plan.seeds, config }
+    const spec: RunSpec = { experiment: experiment.id, preset, seed: plan.seed, seeds: plan.seeds, config, ...dgp }
     writeFileAtomic(path.join(dir, SPEC_FILE), `${JSON.stringify(spec, null, 2)}\n`)
     options.log(`run directory: ${dir}`)
   }
@@ -149,7 +163,7 @@ async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOp
   process.on('SIGTERM', onSigterm)
   const resumeHint = `cl-reproduce run ${experiment.id} --resume ${dir}`
   try {
-    const output = await experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal: controller.signal })
+    const output = await experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal: controller.signal, ...(userDgp !== undefined ? { userDgp } : {}) })
     const figures = output.figures.map((f) => {
       const file = `${f.name}.svg`
       writeFileSync(path.join(dir, file), f.svg)
@@ -171,6 +185,7 @@ async function runOne(plan: RunPlan, selection: BackendSelection, options: RunOp
       paper: output.paper,
       claims: output.claims,
       figures,
+      ...dgp,
     })
     writeFileAtomic(path.join(dir, 'report.md'), renderReport(result, output.reportMarkdown))
     writeFileAtomic(path.join(dir, RESULT_FILE), `${JSON.stringify(result, null, 2)}\n`)
@@ -204,6 +219,7 @@ export function renderReport(result: RunResult, body: string): string {
     '',
     `Paper: ${result.paperRef}. Preset \`${result.preset}\`, seeds ${result.seeds.join(', ')}, backend \`${result.backend.name}\` (${result.backend.detail}), ` +
       `${result.timings.wallSeconds.toFixed(1)} s, tfjs ${result.versions.tfjs}, Node ${result.versions.node}.`,
+    ...(result.dgp !== undefined ? ['', `DGP: \`${result.dgp.module}\` (${result.dgp.sha256 === null ? 'inline factory' : `sha256 \`${result.dgp.sha256}\``}), not the paper's.`] : []),
     '',
     body.trim(),
     '',
