@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { InvalidConfigError } from '@cl/core'
+import { InvalidConfigError, isClError } from '@cl/core'
 import { pathToFileURL } from 'node:url'
 import type { Dgp } from '@cl/dgp'
 import type { DgpFactory, DgpFactoryOptions, UserDgp } from '../experiments/experiment.js'
@@ -15,12 +15,13 @@ export function sha256File(file: string): string {
 }
 
 function firstLine(error: unknown): string {
-  const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error)
+  // Toolkit errors already say what is wrong; a TypeError or SyntaxError keeps its name.
+  const text = error instanceof Error ? `${error.name === 'Error' || isClError(error) ? '' : `${error.name}: `}${error.message}` : String(error)
   return text.split('\n')[0]!.trim()
 }
 
 function describeValue(value: unknown): string {
-  if (value === null) return 'null'
+  if (value === null || value === undefined) return String(value)
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') return 'a Promise'
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
