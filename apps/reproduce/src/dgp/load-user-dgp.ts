@@ -74,9 +74,7 @@ export async function loadUserDgp(file: string): Promise<UserDgp> {
   try {
     namespace = (await import(/* @vite-ignore */ pathToFileURL(module).href)) as Record<string, unknown>
   } catch (error) {
-    const why = firstLine(error)
-    const hint = /import statement outside a module|Unexpected token 'export'/.test(why) ? ' (name it .mjs, or put it in a "type": "module" package)' : ''
-    throw new DgpModuleError(module, `cannot be loaded as an ES module: ${why}${hint}`, { cause: error })
+    throw new DgpModuleError(module, `cannot be loaded as an ES module: ${firstLine(error)}`, { cause: error })
   }
   if (!('default' in namespace) || namespace.default === undefined) {
     throw new DgpModuleError(module, 'has no default export (expected `export default function ({ space, dims, contentDims, seed }) { … return dgp }`)')
