@@ -4,13 +4,13 @@ import { missingDgpMembers } from './is-dgp.js'
 
 describe('missingDgpMembers', () => {
   it('accepts a real @cl/dgp Dgp and a plain-object copy of one', () => {
-    const dgp = createDgp({ dims: 3, contentDims: 1, seed: 1 })
+    const dgp = createDgp({ dims: 3, contentDims: 1, seed: 1, generator: { kind: 'identity' } })
     expect(missingDgpMembers(dgp)).toEqual([])
     expect(missingDgpMembers({ ...dgp })).toEqual([])
   })
 
   it('names every missing member', () => {
-    const dgp = createDgp({ dims: 3, contentDims: 1, seed: 1 })
+    const dgp = createDgp({ dims: 3, contentDims: 1, seed: 1, generator: { kind: 'identity' } })
     const { reseed: _reseed, ...noReseed } = dgp
     expect(missingDgpMembers(noReseed)).toEqual(['reseed'])
     expect(missingDgpMembers({ ...dgp, generator: { kind: 'g', dims: 3, forward() {}, forwardArray() {} } })).toEqual(['generator.inverse', 'generator.inverseArray'])

@@ -15,7 +15,7 @@ function moduleFile(name: string, source: string): string {
   return file
 }
 const GOOD = `import { createDgp } from '@cl/dgp'
-export default ({ space, dims, contentDims, seed }) => createDgp({ space, dims, contentDims, seed })
+export default ({ space, dims, contentDims, seed }) => createDgp({ space, dims, contentDims, seed, generator: { kind: 'identity' } })
 `
 const options = { space: 'box', dims: 4, contentDims: 2, seed: 3 } as const
 
@@ -76,9 +76,9 @@ describe('loadUserDgp', () => {
   it.each([
     ['throws.mjs', "export default () => { throw new Error('no sphere here\\nsecond line') }", /the factory threw for \{ space: 'box', dims: 4, contentDims: 2, seed: 3 \}: no sphere here$/],
     ['returns-object.mjs', 'export default () => ({ metadata: {} })', /the factory returned an object that is not a @cl\/dgp Dgp for .* \(missing: metadata\.dims, metadata\.contentDims, .*reseed, generator, space, conditional\)$/],
-    ['returns-promise.mjs', "import { createDgp } from '@cl/dgp'\nexport default async (o) => createDgp(o)", /the factory returned a Promise that is not a @cl\/dgp Dgp/],
+    ['returns-promise.mjs', "import { createDgp } from '@cl/dgp'\nexport default async (o) => createDgp({ ...o, generator: { kind: 'identity' } })", /the factory returned a Promise that is not a @cl\/dgp Dgp/],
     ['returns-undefined.mjs', 'export default () => {}', /the factory returned undefined that is not a @cl\/dgp Dgp .*\(missing: \(an object\)\)$/],
-    ['wrong-dims.mjs', "import { createDgp } from '@cl/dgp'\nexport default ({ seed }) => createDgp({ dims: 5, contentDims: 1, seed })", /the factory returned a Dgp with dims 5, contentDims 1 for \{ space: 'box', dims: 4, contentDims: 2, seed: 3 \}$/],
+    ['wrong-dims.mjs', "import { createDgp } from '@cl/dgp'\nexport default ({ seed }) => createDgp({ dims: 5, contentDims: 1, seed, generator: { kind: 'identity' } })", /the factory returned a Dgp with dims 5, contentDims 1 for \{ space: 'box', dims: 4, contentDims: 2, seed: 3 \}$/],
   ])('%s: the factory’s failure is one line naming the file and the options', async (name, source, message) => {
     const file = moduleFile(name, source)
     const loaded = await loadUserDgp(file)
