@@ -1,4 +1,8 @@
 import { libraryBuild } from '../../tsup.shared.js'
 
-// The CLI is an application: one ESM entry with a shebang, no declarations; dependencies stay external.
-export default libraryBuild({ entry: ['src/cli.ts'], dts: false })
+// Three entries, dependencies external: the CLI (shebang), the programmatic API (`import … from '@cl/reproduce'`, with
+// declarations) and the `--dgp` resolve hooks, which Node loads by file on its hooks thread (`dist/dgp-hooks.js`).
+export default libraryBuild({
+  entry: { cli: 'src/cli.ts', api: 'src/api.ts', 'dgp-hooks': 'src/dgp/resolve-hooks.ts' },
+  dts: { entry: { api: 'src/api.ts' } },
+})

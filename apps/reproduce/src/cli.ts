@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs'
 import { isClError } from '@cl/core'
 import { BACKEND_NAMES } from './backend/candidates.js'
 import { probeBackends } from './backend/select.js'
+import { loadUserDgp } from './dgp/load-user-dgp.js'
 import { PRESET_NAMES, type Experiment, type PresetName } from './experiments/experiment.js'
 import { EXPERIMENTS } from './experiments/registry.js'
 import { configKeys, formatConfigKeys } from './run/config-keys.js'
@@ -18,8 +19,9 @@ import { writeRootSettings } from './run/run-all-root.js'
 import { makeDirs, type RunWriter } from './run/run-dir.js'
 import { executeRuns, planRuns, resolveConfig, selectRunBackend, type RunOptions } from './run/runner.js'
 import { MAX_SEED, MAX_SEEDS, parseIntegerArg } from './run/seed-range.js'
+import { APP_VERSION } from './version.js'
 
-export const APP_VERSION = '0.0.0'
+export { APP_VERSION }
 
 /** Where the CLI writes: stdout for results, stderr for progress and errors. Injectable for tests. */
 export interface CliIo {
@@ -141,11 +143,16 @@ export function createProgram(deps: CliDeps = {}): Command {
     .option('--out <dir>', 'run directory (must not exist or be empty); default runs/<experiment>/<timestamp>-<preset>-seed<seed>')
     .option('--set <key=value...>', "override a config value of the preset (validated; keys: 'cl-reproduce config <experiment> --keys')", [])
     .option('--resume <dir>', 'continue an interrupted or failed run in <dir> (its recorded config, preset, seeds and backend are used)')
+    .option('--dgp <file>', "an ES module whose default export builds a @cl/dgp Dgp from { space, dims, contentDims, seed }; replaces the paper's DGP (README 'Bring your own DGP')")
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .option('--jobs <n>', 'run all: experiments at once, each in its own process (wasm and cpu use one core per process)', parseIntArg('--jobs', 1, 64), 1)
-    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number }) => {
+    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number; dgp?: string }) => {
       const all = id === 'all'
       const chosen = all ? experiments : [findExperiment(experiments, id)]
+      // Loaded (and checked) once here, before anything is written; `--jobs` children load the same file again.
+      const userDgp = opts.dgp === undefined ? undefined : await loadUserDgp(opts.dgp).catch((error: unknown) => {
+        throw new CliExit(EXIT_CODES.usage, error)
+      })
       const options: RunOptions = {
         preset: opts.preset,
         seed: opts.seed,
@@ -154,6 +161,7 @@ export function createProgram(deps: CliDeps = {}): Command {
         ...(opts.out !== undefined ? { out: opts.out } : {}),
         ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
         overrides: refuse(() => parseOverrides(opts.set)),
+        ...(userDgp !== undefined ? { userDgp } : {}),
         log: io.err,
         ...(deps.select !== undefined ? { select: deps.select } : {}),
         ...(deps.writer !== undefined ? { writer: deps.writer } : {}),
@@ -185,7 +193,7 @@ export function createProgram(deps: CliDeps = {}): Command {
         } catch (error) {
           throw new CliExit(EXIT_CODES.failed, error)
         }
-        const common = ['--preset', opts.preset, '--seed', String(opts.seed), '--seeds', String(opts.seeds), '--backend', opts.backend, ...opts.set.flatMap((s) => ['--set', s])]
+        const common = ['--preset', opts.preset, '--seed', String(opts.seed), '--seeds', String(opts.seeds), '--backend', opts.backend, ...opts.set.flatMap((s) => ['--set', s]), ...(userDgp !== undefined ? ['--dgp', userDgp.module] : [])]
         const jobs = prepared.plans.map((p) => ({ id: p.experiment.id, args: ['run', p.experiment.id, ...common, '--out', p.out!] }))
         const code = await runInParallel(jobs, { jobs: opts.jobs, spawn: deps.spawn ?? nodeSpawner(fileURLToPath(import.meta.url)), out: io.out, err: io.err })
         finishIndex()

@@ -29,6 +29,8 @@ export const resultSchema = z.object({
   paper: z.record(z.string(), z.unknown()),
   claims: z.array(claimSchema),
   figures: z.array(z.object({ name: z.string().min(1), caption: z.string(), file: z.string().min(1), png: z.string().min(1).optional() })),
+  /** The user DGP (`--dgp FILE`) the run used instead of the paper's: module path (or `inline:<name>`) and sha256. */
+  dgp: z.object({ module: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable() }).optional(),
 })
 
 export type RunResult = z.infer<typeof resultSchema>

@@ -16,6 +16,8 @@ const rootSettingsSchema = z.strictObject({
   overrides: z.record(z.string(), z.unknown()),
   /** Experiment ids, in run order. */
   experiments: z.array(z.string().min(1)),
+  /** The user DGP (`--dgp`) every experiment of the root uses; experiments a resume starts reload it (hash-checked). */
+  dgp: z.strictObject({ module: z.string().min(1), sha256: z.string().nullable() }).optional(),
 })
 
 /** What `run all` was asked to do; `--resume` starts missing experiments with these, not its own flags. */

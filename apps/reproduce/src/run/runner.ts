@@ -7,6 +7,7 @@ import { InterruptedError, InvalidConfigError, isClError, parseConfig } from '@c
 import type { BackendName } from '../backend/candidates.js'
 import { guardsOf } from '../backend/guards.js'
 import { selectBackend, type BackendSelection } from '../backend/select.js'
+import { userDgpForResume, type RecordedDgp } from '../dgp/load-user-dgp.js'
 import { PRESET_NAMES, type Experiment, type PresetName, type UserDgp } from '../experiments/experiment.js'
 import { configKeys } from './config-keys.js'
 import { mergeConfig } from './overrides.js'
@@ -47,7 +48,7 @@ export interface RunOptions {
   readonly resume?: string
   /** Lay the runs out as a `run all` root (`<root>/<id>`, `<root>/run-all.json`). Default: more than one experiment. */
   readonly all?: boolean
-  /** A user DGP (`--dgp`), handed to every experiment's preflight. */
+  /** A user DGP (`--dgp FILE` or the API) handed to every experiment; recorded in run.json, result.json and report.md. */
   readonly userDgp?: UserDgp
   /** Stops the runs like SIGINT does (the programmatic API); SIGINT / SIGTERM always stop. */
   readonly signal?: AbortSignal
@@ -63,6 +64,8 @@ const runSpecSchema = z.object({
   seeds: z.number().int().positive(),
   backend: z.string().min(1).optional(),
   config: z.unknown(),
+  /** The user DGP module and its sha256, when the run used one (`--resume` reloads it and refuses a changed file). */
+  dgp: z.object({ module: z.string().min(1), sha256: z.string().nullable() }).optional(),
 })
 type RunSpec = z.infer<typeof runSpecSchema>
 const SPEC_FILE = 'run.json'
@@ -76,6 +79,8 @@ export interface RunPlan {
   readonly seeds: number
   readonly out?: string
   readonly resumeDir?: string
+  /** The DGP a resumed run (or a `run all` root) recorded; reloaded and hash-checked before anything runs. */
+  readonly recordedDgp?: RecordedDgp
 }
 
 /** Everything checked and decided before anything is written: the plans, the `run all` root, the backend to ask for. */
@@ -147,7 +152,7 @@ export function planRuns(experiments: readonly Experiment<any>[], options: RunOp
   } else if (all) {
     const dir = path.resolve(options.out ?? defaultRunDir({ experiment: 'all', preset: options.preset, seed: options.seed }))
     assertFreshRunDir(dir)
-    const settings: RootSettings = { preset: options.preset, seed: options.seed, seeds: options.seeds, backend: options.backend, overrides: options.overrides, experiments: experiments.map((e) => e.id) }
+    const settings: RootSettings = { preset: options.preset, seed: options.seed, seeds: options.seeds, backend: options.backend, overrides: options.overrides, experiments: experiments.map((e) => e.id), ...recordDgp(options.userDgp) }
     prepared = { plans: experiments.map((e) => freshPlan(e, settings, path.join(dir, e.id))), root: { dir, settings, fresh: true }, backend: options.backend }
   } else {
     if (experiments.length !== 1) throw new InvalidConfigError('experiment', 'exactly one experiment (or all)', experiments.map((e) => e.id))
@@ -157,6 +162,11 @@ export function planRuns(experiments: readonly Experiment<any>[], options: RunOp
   }
   for (const plan of prepared.plans) plan.experiment.preflight?.(plan.config, options.userDgp !== undefined ? { userDgp: options.userDgp } : {})
   return prepared
+}
+
+/** The `dgp` entry of run.json / run-all.json / result.json for a user DGP (nothing for the paper's). */
+function recordDgp(userDgp: UserDgp | undefined): { dgp?: RecordedDgp } {
+  return userDgp === undefined ? {} : { dgp: { module: userDgp.module, sha256: userDgp.sha256 } }
 }
 
 function freshPlan(experiment: Experiment<any>, s: Pick<RunOptions, 'preset' | 'seed' | 'seeds' | 'overrides'>, out: string | undefined): RunPlan {
@@ -187,7 +197,7 @@ function planResumeAll(pool: readonly Experiment<any>[], options: RunOptions): P
     if (!existsSync(path.join(sub, SPEC_FILE))) {
       // `run all` stopped before reaching this experiment: start it fresh there, with the root's settings.
       assertFreshRunDir(sub)
-      plans.push(freshPlan(experiment, settings, sub))
+      plans.push({ ...freshPlan(experiment, settings, sub), ...(settings.dgp !== undefined ? { recordedDgp: settings.dgp } : {}) })
       continue
     }
     const how = `it cannot be resumed; delete ${sub} and resume the root again: ${id} then starts fresh with the root's settings`
@@ -213,7 +223,8 @@ function resumePlan(experiment: Experiment<any>, dir: string, howToContinue: str
   }
   assertSeedRange(spec.seed, spec.seeds)
   const config = parseConfig(experiment.configSchema, spec.config, 'config')
-  return { plan: { experiment, config, preset: spec.preset, seed: spec.seed, seeds: spec.seeds, resumeDir: dir }, spec }
+  const recordedDgp = spec.dgp !== undefined ? { recordedDgp: spec.dgp } : {}
+  return { plan: { experiment, config, preset: spec.preset, seed: spec.seed, seeds: spec.seeds, resumeDir: dir, ...recordedDgp }, spec }
 }
 
 function resolveBackend(requested: BackendName | 'auto', recorded: string | undefined): BackendName | 'auto' {
@@ -259,6 +270,12 @@ export async function executeRuns(prepared: PreparedRuns, selection: BackendSele
     started = true
   }
   try {
+    // Each plan's DGP, before anything is written: a resumed run (or an experiment a resumed root starts) reloads the
+    // module it recorded and refuses a changed file; a fresh run takes the one given.
+    const userDgps: (UserDgp | undefined)[] = []
+    for (const plan of prepared.plans) {
+      userDgps.push(plan.resumeDir !== undefined || prepared.root?.fresh === false ? await userDgpForResume(plan.recordedDgp, options.userDgp) : options.userDgp)
+    }
     const writer = options.writer ?? nodeWriter
     if (prepared.root?.fresh === true) {
       makeDirs(prepared.root.dir)
@@ -266,10 +283,10 @@ export async function executeRuns(prepared: PreparedRuns, selection: BackendSele
       writeRootSettings(prepared.root.dir, prepared.root.settings, writer)
     }
     const runs: FinishedRun[] = []
-    for (const plan of prepared.plans) {
+    for (const [i, plan] of prepared.plans.entries()) {
       throwIfStopped(controller.signal)
       options.log(`== ${plan.experiment.id}: ${plan.experiment.title} (preset ${plan.preset})`)
-      const run = await runOne(plan, selection, options, controller.signal, prepared.backend, writer, markStarted)
+      const run = await runOne(plan, userDgps[i], selection, options, controller.signal, prepared.backend, writer, markStarted)
       options.onFinished?.(plan.experiment, run)
       runs.push(run)
     }
@@ -294,6 +311,7 @@ function throwIfStopped(signal: AbortSignal): void {
 
 async function runOne(
   plan: RunPlan,
+  userDgp: UserDgp | undefined,
   selection: BackendSelection,
   options: RunOptions,
   signal: AbortSignal,
@@ -302,6 +320,7 @@ async function runOne(
   markStarted: (dir: string) => void,
 ): Promise<FinishedRun> {
   const { experiment, config, preset } = plan
+  const dgp = recordDgp(userDgp)
   const seeds = Array.from({ length: plan.seeds }, (_, i) => plan.seed + i)
   let dir: string
   let release: () => void
@@ -317,7 +336,7 @@ async function runOne(
   } else {
     dir = createRunDir({ ...(plan.out !== undefined ? { out: plan.out } : {}), experiment: experiment.id, preset, seed: plan.seed })
     markStarted(dir)
-    const spec: RunSpec = { experiment: experiment.id, preset, seed: plan.seed, seeds: plan.seeds, backend, config }
+    const spec: RunSpec = { experiment: experiment.id, preset, seed: plan.seed, seeds: plan.seeds, backend, config, ...dgp }
     writeFileAtomic(path.join(dir, SPEC_FILE), `${JSON.stringify(spec, null, 2)}\n`, writer)
     release = acquireRunLock(dir)
     options.log(`run directory: ${dir}`)
@@ -328,7 +347,7 @@ async function runOne(
   try {
     writeStatus(dir, { state: 'running', startedAt: started.toISOString(), pid: process.pid, hostname: hostname() }, writer)
     // The backend's guards (WebGPU: buffer limits, GPU error scopes) turn silent device failures into a failed run.
-    const output = await guardsOf(selection).runGuarded(() => experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal }))
+    const output = await guardsOf(selection).runGuarded(() => experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal, ...(userDgp !== undefined ? { userDgp } : {}) }))
     // A stop during the last step, or after it, still means stop: the run is interrupted, not complete.
     throwIfStopped(signal)
     const figures = output.figures.map((f) => {
@@ -355,6 +374,7 @@ async function runOne(
       paper: output.paper,
       claims: output.claims,
       figures,
+      ...dgp,
     })
     writeFileAtomic(path.join(dir, 'report.md'), renderReport(result, output.reportMarkdown), writer)
     throwIfStopped(signal)
@@ -403,6 +423,7 @@ export function renderReport(result: RunResult, body: string): string {
     '',
     `Paper: ${result.paperRef}. Preset \`${result.preset}\`, seeds ${result.seeds.join(', ')}, backend \`${result.backend.name}\` (${result.backend.detail}), ` +
       `${result.timings.wallSeconds.toFixed(1)} s, tfjs ${result.versions.tfjs}, Node ${result.versions.node}.`,
+    ...(result.dgp !== undefined ? ['', `DGP: \`${result.dgp.module}\` (${result.dgp.sha256 === null ? 'inline factory' : `sha256 \`${result.dgp.sha256}\``}), not the paper's.`] : []),
     '',
     body.trim(),
     '',
