@@ -21,17 +21,22 @@ function encode(tensors: CheckpointTensors): Record<string, EncodedTensor> {
   return out
 }
 
+/** A malformed part of a checkpoint file; `loadCheckpoint` wraps it in a {@link CheckpointError} naming the file. */
+function malformed(field: string, detail: string): CheckpointError {
+  return new CheckpointError(field, `${field} ${detail}`)
+}
+
 function decode(raw: unknown, where: string): CheckpointTensors {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${where} is not an object`)
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw malformed(where, 'is not an object')
   const out: Record<string, { shape: number[]; values: Float32Array }> = {}
   for (const [name, entry] of Object.entries(raw as Record<string, unknown>)) {
     const e = entry as Partial<EncodedTensor> | null
     if (e === null || !Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0) || typeof e.float32 !== 'string') {
-      throw new Error(`${where}.${name} is not { shape, float32 }`)
+      throw malformed(`${where}.${name}`, 'is not { shape, float32 }')
     }
     const bytes = Buffer.from(e.float32, 'base64')
     const size = e.shape.reduce((a, b) => a * b, 1)
-    if (bytes.length !== size * 4) throw new Error(`${where}.${name} holds ${bytes.length / 4} values, its shape [${e.shape.join(', ')}] needs ${size}`)
+    if (bytes.length !== size * 4) throw malformed(`${where}.${name}`, `holds ${bytes.length / 4} values, its shape [${e.shape.join(', ')}] needs ${size}`)
     const values = new Float32Array(size)
     for (let i = 0; i < size; i++) values[i] = bytes.readFloatLE(i * 4)
     out[name] = { shape: e.shape, values }
@@ -41,14 +46,14 @@ function decode(raw: unknown, where: string): CheckpointTensors {
 
 function parseCheckpoint(text: string): TrainingCheckpoint {
   const raw = JSON.parse(text) as Record<string, unknown>
-  if (typeof raw !== 'object' || raw === null || raw.format !== CHECKPOINT_FORMAT) throw new Error(`not a ${CHECKPOINT_FORMAT} file`)
+  if (typeof raw !== 'object' || raw === null || raw.format !== CHECKPOINT_FORMAT) throw malformed('format', `is not '${CHECKPOINT_FORMAT}'`)
   const { step, loss, lossHistory, weights, adam } = raw as { step: unknown; loss: unknown; lossHistory: unknown; weights: unknown; adam: { t?: unknown; m?: unknown; v?: unknown } | null }
-  if (!Number.isInteger(step) || (step as number) < 0) throw new Error('step is not an integer >= 0')
-  if (typeof loss !== 'number') throw new Error('loss is not a number')
+  if (!Number.isInteger(step) || (step as number) < 0) throw malformed('step', 'is not an integer >= 0')
+  if (typeof loss !== 'number') throw malformed('loss', 'is not a number')
   if (!Array.isArray(lossHistory) || !lossHistory.every((e) => Array.isArray(e) && e.length === 2 && e.every((x) => typeof x === 'number'))) {
-    throw new Error('lossHistory is not a list of [step, loss]')
+    throw malformed('lossHistory', 'is not a list of [step, loss]')
   }
-  if (typeof adam !== 'object' || adam === null || !Number.isInteger(adam.t)) throw new Error('adam is not { t, m, v }')
+  if (typeof adam !== 'object' || adam === null || !Number.isInteger(adam.t)) throw malformed('adam', 'is not { t, m, v }')
   return {
     step: step as number,
     loss,
