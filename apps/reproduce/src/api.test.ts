@@ -43,7 +43,10 @@ describe('runExperiment (the API behind cl-reproduce run)', () => {
     const run = await runExperiment({ experiment: 'fig1-r2-box', dgp: myDgp, overrides: { train: { steps: 3, batchSize: 16 }, evalSamples: 32, encoder: { hiddenWidths: [8] }, generator: { thresholdDraws: 10 } }, backend: 'cpu', out, log: quiet })
     expect(run.result.dgp).toEqual({ module: 'inline:myDgp', sha256: null })
     expect(run.result.config).toMatchObject({ train: { steps: 3, batchSize: 16 }, evalSamples: 32 })
-    // Once the experiments build their DGP from the context (every fig1-r2 variant), calls holds one entry per variant.
+    // The experiment builds its DGP from the context for every fig1-r2 variant (and preflight checks it first): the
+    // d_c = 2 runs and the d_c = 0 control both ask the factory.
+    expect(calls.length).toBeGreaterThanOrEqual(3)
+    expect(new Set(calls.map((c) => c.contentDims))).toEqual(new Set([0, 2]))
     for (const c of calls) expect(c).toMatchObject({ space: 'box', dims: 10, contentDims: expect.toSatisfy((d: number) => d === 2 || d === 0) })
   })
 

@@ -46,7 +46,7 @@ function decode(raw: unknown, where: string): CheckpointTensors {
 
 function parseCheckpoint(text: string): TrainingCheckpoint {
   const raw = JSON.parse(text) as Record<string, unknown>
-  if (typeof raw !== 'object' || raw === null || raw.format !== CHECKPOINT_FORMAT) throw malformed('format', `is not '${CHECKPOINT_FORMAT}'`)
+  if (typeof raw !== 'object' || raw === null || raw.format !== CHECKPOINT_FORMAT) throw new CheckpointError('format', `not a ${CHECKPOINT_FORMAT} file`)
   const { step, loss, lossHistory, weights, adam } = raw as { step: unknown; loss: unknown; lossHistory: unknown; weights: unknown; adam: { t?: unknown; m?: unknown; v?: unknown } | null }
   if (!Number.isInteger(step) || (step as number) < 0) throw malformed('step', 'is not an integer >= 0')
   if (typeof loss !== 'number') throw malformed('loss', 'is not a number')

@@ -67,7 +67,7 @@ describe.runIf(built || process.env.CI === 'true')('built cl-reproduce with a --
     const file = path.join(dir, 'needs-left-pad.mjs')
     writeFileSync(file, "import leftPad from 'left-pad'\nexport default () => leftPad\n")
     const r = await node([cli, 'run', 'fig1-r2-box', '--dgp', file, '--out', path.join(dir, 'never')])
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2) // refused before anything is written (exit-code convention)
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^cl-reproduce: --dgp ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot be loaded as an ES module: .*Cannot find package 'left-pad'`))
     expect(existsSync(path.join(dir, 'never'))).toBe(false)
   })

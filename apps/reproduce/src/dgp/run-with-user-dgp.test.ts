@@ -79,7 +79,7 @@ describe('cl-reproduce run --dgp', () => {
     const out = path.join(tmp(), 'never')
     const bad = writeDgp('export const notDefault = 1\n')
     const r = await cli(['run', 'dgp-toy', '--backend', 'cpu', '--dgp', bad, '--out', out], { experiments: [dgpToy('dgp-toy')] })
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2) // refused before anything is written (exit-code convention)
     expect(r.err).toEqual([`cl-reproduce: --dgp ${bad}: has no default export (expected \`export default function ({ space, dims, contentDims, seed }) { … return dgp }\`)`])
     expect(existsSync(out)).toBe(false)
     const missing = await cli(['run', 'dgp-toy', '--dgp', path.join(tmp(), 'nope.mjs'), '--out', out], { experiments: [dgpToy('dgp-toy')] })
@@ -98,7 +98,7 @@ describe('cl-reproduce run --dgp', () => {
 
     writeFileSync(file, `${DGP}// edited after the run started\n`)
     const refused = await cli(['run', 'dgp-resume', '--backend', 'cpu', '--resume', out], deps)
-    expect(refused.code).toBe(1)
+    expect(refused.code).toBe(2) // refused before anything is written
     expect(refused.err.at(-1)).toMatch(new RegExp(`^cl-reproduce: --dgp ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: changed since the run started .*restore it or start a new run$`))
     expect(json(path.join(out, 'status.json')).state).toBe('failed') // untouched by the refused resume
     const another = await cli(['run', 'dgp-resume', '--backend', 'cpu', '--resume', out, '--dgp', writeDgp()], deps)
