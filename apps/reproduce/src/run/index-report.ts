@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { Experiment } from '../experiments/experiment.js'
 import { resultSchema } from './result-schema.js'
 import { RESULT_FILE, STATUS_FILE, writeFileAtomic, type RunWriter } from './run-dir.js'
+import { isAlive } from './run-lock.js'
 
 /** One experiment's line of the `run all` index. */
 export interface IndexEntry {
@@ -22,15 +23,6 @@ function tryReadJson(file: string): unknown {
     return JSON.parse(readFileSync(file, 'utf8'))
   } catch {
     return undefined
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

@@ -26,7 +26,7 @@ export class RunLockedError extends Error {
 }
 
 /** True when a process with this pid exists on this host (EPERM: it exists, owned by someone else). */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

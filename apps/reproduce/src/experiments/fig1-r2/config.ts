@@ -1,8 +1,7 @@
 import { z } from 'zod'
+import { int, mlpGeneratorSchema, positive } from '../config-parts.js'
 import { WEIGHT_INITS } from '@cl/models'
 
-const int = (min: number) => z.number().int().min(min)
-const positive = z.number().positive()
 
 /** One trained encoder of the figure: a τ_c setting, with or without the ℓ2-normalisation, optionally its own d_c. */
 export const fig1R2VariantSchema = z.strictObject({
@@ -19,12 +18,7 @@ export const fig1R2ConfigSchema = z
     sigma: positive.describe('σ_s: standard deviation of the normal style conditional on the box (latent units)'),
     kappa: positive.describe('κ: concentration of the von Mises–Fisher style conditional on the sphere'),
     tauStyle: positive.describe('τ_s: temperature of the style outputs (and of all outputs when τ_c = τ_s); > 0'),
-    generator: z
-      .strictObject({
-        layers: int(1).describe("layers of the invertible MLP generator g (cl-ica's construction; paper: 3)"),
-        thresholdDraws: int(1).describe("random matrices drawn to set g's condition-number threshold (cl-ica: 25 000)"),
-      })
-      .describe('the nonlinear generator g of the paper DGP (ignored with --dgp)'),
+    generator: mlpGeneratorSchema,
     encoder: z
       .strictObject({
         hiddenWidths: z.array(int(1)).min(1).describe('hidden layer widths of the MLP encoder f (paper: 10d-50d-50d-50d-50d-10d)'),

@@ -1,7 +1,6 @@
 import { z } from 'zod'
+import { int, positive } from '../config-parts.js'
 
-const int = (min: number) => z.number().int().min(min)
-const positive = z.number().positive()
 
 /** Settings of one latent space (box or sphere) of the linear experiment. */
 export const fig1SpectrumSpaceSchema = z

@@ -1,19 +1,13 @@
 import { z } from 'zod'
+import { int, mlpGeneratorSchema, positive } from '../config-parts.js'
 
-const int = (min: number) => z.number().int().min(min)
-const positive = z.number().positive()
 
 export const table1ConfigSchema = z
   .strictObject({
     dims: int(2).describe('d: latent, observation and encoder output dimensionality (§4.1: 10)'),
     tau: positive.describe('τ: the scalar temperature of both losses (Table 1 was computed with τ = 1); > 0'),
     evalSamples: int(16).describe('samples of the fixed evaluation batch the losses are computed on (paper: 10 000)'),
-    generator: z
-      .strictObject({
-        layers: int(1).describe("layers of the invertible MLP generator g (cl-ica's construction; paper: 3)"),
-        thresholdDraws: int(1).describe("random matrices drawn to set g's condition-number threshold (cl-ica: 25 000)"),
-      })
-      .describe('the nonlinear generator g of the paper DGP (ignored with --dgp)'),
+    generator: mlpGeneratorSchema,
     box: z
       .strictObject({
         contentDims: int(1).describe('d_c on the hyperbox (paper: 2), < dims'),
