@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { int, mlpGeneratorSchema, positive } from '../config-parts.js'
+import { int, mlpGeneratorSchema, positive, trainSchema } from '../config-parts.js'
 import { WEIGHT_INITS } from '@cl/models'
 
 
@@ -27,13 +27,7 @@ export const fig1R2ConfigSchema = z
           .describe("weight init of f: 'heUniform' trains the deep leaky-ReLU stack; PyTorch's default stalls at a rank-2 output"),
       })
       .describe('the encoder f whose layers are probed'),
-    train: z
-      .strictObject({
-        steps: int(1).describe('Adam steps per trained encoder'),
-        batchSize: int(2).describe('positive pairs per step N; the loss builds N×N float32 matrices (memory ∝ N²)'),
-        learningRate: positive.describe('Adam learning rate'),
-      })
-      .describe('optimisation of each encoder (Adam, PyTorch defaults)'),
+    train: trainSchema('encoder'),
     evalSamples: int(16).describe('samples of the layer-wise probe; half fit the regressions, half score them (held out)'),
     variants: z
       .array(fig1R2VariantSchema)

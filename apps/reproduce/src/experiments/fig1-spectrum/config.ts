@@ -1,18 +1,12 @@
 import { z } from 'zod'
-import { int, positive } from '../config-parts.js'
+import { int, positive, trainSchema } from '../config-parts.js'
 
 
 /** Settings of one latent space (box or sphere) of the linear experiment. */
 export const fig1SpectrumSpaceSchema = z
   .strictObject({
     sigma: positive.describe('σ_s: standard deviation of the normal style conditional (latent units; truncated to the box, re-projected on the sphere)'),
-    train: z
-      .strictObject({
-        steps: int(1).describe('Adam steps per trained linear encoder'),
-        batchSize: int(2).describe('positive pairs per step N; the loss builds N×N float32 matrices (memory ∝ N²)'),
-        learningRate: positive.describe('Adam learning rate'),
-      })
-      .describe('optimisation of each linear encoder (Adam, PyTorch defaults)'),
+    train: trainSchema('linear encoder'),
   })
   .describe('run this space (omit to skip it)')
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { int, mlpGeneratorSchema, positive } from '../config-parts.js'
+import { int, mlpGeneratorSchema, positive, trainSchema } from '../config-parts.js'
 
 
 export const table1ConfigSchema = z
@@ -23,13 +23,7 @@ export const table1ConfigSchema = z
     encoder: z
       .strictObject({ hiddenWidths: z.array(int(1)).min(1).describe('hidden layer widths of the MLP encoder f (paper: 10d-50d-50d-50d-50d-10d)') })
       .describe('the trained encoder f_InfoNCE'),
-    train: z
-      .strictObject({
-        steps: int(1).describe('Adam steps per trained encoder'),
-        batchSize: int(2).describe('positive pairs per step N; the loss builds N×N float32 matrices (memory ∝ N²)'),
-        learningRate: positive.describe('Adam learning rate'),
-      })
-      .describe('optimisation of each encoder (Adam, PyTorch defaults)'),
+    train: trainSchema('encoder'),
   })
   .superRefine((c, ctx) => {
     for (const space of ['box', 'sphere'] as const) {
