@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { checkedFactory } from '../dgp/load-user-dgp.js'
 import { buildUserDgp, describeDgp, dgpReportLine, requireInverse, requireLinear } from './experiment-dgp.js'
 import { identityFactory, linearFactory, noInverseFactory, sinhFactory, userDgp, wrongContentFactory } from './user-dgp.test-helper.js'
 
@@ -20,6 +21,20 @@ describe('user DGP checks', () => {
     })
     expect(() => buildUserDgp(throwing, 'table1', { ...asked, space: 'sphere' })).toThrow(/^table1: the DGP factory of \/tmp\/my-dgp\.mjs threw for space 'sphere'.*: sphere not supported$/)
     expect(() => buildUserDgp(userDgp(() => ({}) as never), 'table1', asked)).toThrow(/returned no @cl\/dgp Dgp/)
+  })
+
+  it('a loaded module\'s (checked) factory error names the module and the options once, prefixed by the experiment', () => {
+    const checked = { factory: checkedFactory(() => { throw new Error('sphere not supported') }, '/tmp/my-dgp.mjs'), module: '/tmp/my-dgp.mjs', sha256: null }
+    const message = (() => {
+      try {
+        buildUserDgp(checked, 'table1', { ...asked, space: 'sphere' })
+      } catch (error) {
+        return (error as Error).message
+      }
+      return ''
+    })()
+    expect(message).toBe("table1: --dgp /tmp/my-dgp.mjs: the factory threw for { space: 'sphere', dims: 5, contentDims: 2, seed: 3 }: sphere not supported")
+    expect(message.split('/tmp/my-dgp.mjs').length - 1).toBe(1)
   })
 
   it('table1 needs g⁻¹: an inverse that throws is named in one line', () => {

@@ -1,4 +1,5 @@
 import type { Dgp } from '@cl/dgp'
+import { DgpModuleError } from '../dgp/dgp-module-error.js'
 import { DgpRequirementError } from './dgp-requirement-error.js'
 import type { DgpFactoryOptions, UserDgp } from './experiment.js'
 
@@ -26,6 +27,8 @@ export function buildUserDgp(userDgp: UserDgp, experiment: string, options: DgpF
   try {
     dgp = userDgp.factory(options)
   } catch (error) {
+    // A loaded module's factory (`checkedFactory`) already names the module and the options it was called with.
+    if (error instanceof DgpModuleError) throw new DgpRequirementError(module, `${experiment}: ${error.message}`, options, { cause: error })
     const reason = error instanceof Error ? error.message : String(error)
     throw new DgpRequirementError(module, `${experiment}: the DGP factory of ${module} threw for ${asked}: ${reason}`, options, { cause: error })
   }
