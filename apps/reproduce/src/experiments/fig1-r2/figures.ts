@@ -14,6 +14,11 @@ function jitter(i: number, n: number, spread = 0.3): number {
 
 const spaceName = (space: SpaceKind) => (space === 'box' ? 'hyperbox' : 'hypersphere')
 
+/** A per-variant encoding channel (colour, dash, shape) with the variants in config order and `range` as their values. */
+function byVariant(names: readonly string[], range: readonly unknown[]) {
+  return { field: 'variant', type: 'nominal', title: null, sort: [...names], scale: { domain: [...names], range: range.slice(0, names.length) } } as const
+}
+
 /** Fig. 1 middle/right: adjusted R² of style and content through the encoder's layers, one line pair per variant. */
 export function layerR2Spec(space: SpaceKind, config: Fig1R2Config, runs: readonly LayerR2Run[]): TopLevelSpec {
   const names = config.variants.map((v) => v.name)
@@ -25,7 +30,6 @@ export function layerR2Spec(space: SpaceKind, config: Fig1R2Config, runs: readon
     ]),
   )
   const layerCount = runs[0]?.layers.length ?? 1
-  const color = { field: 'variant', type: 'nominal', title: null, sort: names, scale: { domain: names, range: SERIES_COLORS.slice(0, names.length) } } as const
   return {
     title: { text: `Fig. 1 ${space === 'box' ? 'middle' : 'right'}: ${spaceName(space)}`, subtitle: `adjusted R² per layer (${seedCountLabel(seeds)})` },
     width: FIGURE_WIDTH,
@@ -35,7 +39,7 @@ export function layerR2Spec(space: SpaceKind, config: Fig1R2Config, runs: readon
     encoding: {
       x: { field: 'layer', type: 'quantitative', title: 'layer of f', scale: { domain: [0.6, layerCount + 0.4], nice: false }, axis: { values: Array.from({ length: layerCount }, (_, i) => i + 1), format: 'd', grid: false } },
       y: { field: 'r2', type: 'quantitative', title: 'adjusted R²', scale: { domain: [0, 1], clamp: true } },
-      color,
+      color: byVariant(names, SERIES_COLORS),
     },
     layer: [
       {
@@ -47,7 +51,7 @@ export function layerR2Spec(space: SpaceKind, config: Fig1R2Config, runs: readon
       },
       {
         mark: { type: 'point', filled: false, size: 28, strokeWidth: 1.2, opacity: 0.95 },
-        encoding: { shape: { field: 'variant', type: 'nominal', title: null, sort: names, scale: { domain: names, range: SERIES_SHAPES.slice(0, names.length) } } },
+        encoding: { shape: byVariant(names, SERIES_SHAPES) },
       },
     ],
   }
@@ -59,7 +63,6 @@ export function outputSpectrumSpec(space: SpaceKind, config: Fig1R2Config, runs:
   const seeds = new Set(runs.map((r) => r.seed)).size
   const values = names.flatMap((variant, vi) => averageSpectrum(runs, variant).map((value, k) => ({ index: k + 1 + jitter(vi, names.length, 0.24), value, variant })))
   const d = runs[0]?.outputSpectrum.length ?? config.dims
-  const series = (range: readonly unknown[]) => ({ field: 'variant', type: 'nominal', title: null, sort: names, scale: { domain: names, range: range.slice(0, names.length) } }) as const
   return {
     title: { text: `Output spectrum of f, ${spaceName(space)}`, subtitle: ['normalised singular values', `of the output covariance, ${seedCountLabel(seeds)}`] },
     width: FIGURE_WIDTH,
@@ -69,11 +72,11 @@ export function outputSpectrumSpec(space: SpaceKind, config: Fig1R2Config, runs:
     encoding: {
       x: { field: 'index', type: 'quantitative', title: 'singular value index k', scale: { domain: [0.6, d + 0.4], nice: false }, axis: { values: Array.from({ length: d }, (_, i) => i + 1), format: 'd', grid: false } },
       y: { field: 'value', type: 'quantitative', title: 'σ_k / σ_1', scale: { domain: [0, 1] } },
-      color: series(SERIES_COLORS),
+      color: byVariant(names, SERIES_COLORS),
     },
     layer: [
-      { mark: { type: 'line', strokeWidth: 1.5, opacity: 0.9 }, encoding: { strokeDash: series(SERIES_DASHES) } },
-      { mark: { type: 'point', filled: false, size: 28, strokeWidth: 1.2 }, encoding: { shape: series(SERIES_SHAPES) } },
+      { mark: { type: 'line', strokeWidth: 1.5, opacity: 0.9 }, encoding: { strokeDash: byVariant(names, SERIES_DASHES) } },
+      { mark: { type: 'point', filled: false, size: 28, strokeWidth: 1.2 }, encoding: { shape: byVariant(names, SERIES_SHAPES) } },
     ],
   }
 }
