@@ -31,17 +31,19 @@ static const float SMALL_P_EPS = 1e-12f;
 
 /*
  * exp(x), float32 x4: x = n ln2 + r with |r| <= ln2/2 (ln2 split hi/lo, Cody-Waite), exp(r) = 1 + r + r^2 q(r) with
- * q a quartic fitted for minimal relative error (3.1e-9 in exact arithmetic; see docs/kernel.md for the float32 error),
- * times 2^n built in the exponent bits. Inputs below -87.33 (where the result would be subnormal), -inf included,
- * give exactly 0. `bounded`: inputs above 88 are clamped to 88; callers whose arguments are <= 0 (x - max, l - lse)
- * pass 0 and skip the clamp (an argument of up to a few ulp above 0 is still exact there).
+ * q a quartic fitted for minimal relative error (3.1e-9 in exact arithmetic; see docs/kernel.md for the float32
+ * error), times 2^n built in the exponent bits. n is rounded with the 1.5 * 2^23 "magic number" addition, whose
+ * low mantissa bits are n itself (no float->int conversion, which wasm saturates at a cost of five x86 instructions).
+ * Arguments are clamped to [-88, 88] with pmax/pmin (one instruction each, unlike f32x4.max): at -88, n = -127 and
+ * 2^n is built as +0, so every x <= -88 (-inf included) gives exactly 0; x in (-88, -87.33] gives a subnormal or 0.
+ * NaN propagates. `bounded` = 0 skips the upper clamp (arguments <= 0: x - max, l - lse).
  */
 static inline __attribute__((always_inline)) v128_t vexp_impl(v128_t x, int bounded) {
-  const v128_t lo = wasm_f32x4_splat(-87.33654475f);
-  v128_t under = wasm_f32x4_lt(x, lo);
-  v128_t xc = wasm_f32x4_max(x, lo);
-  if (bounded) xc = wasm_f32x4_min(xc, wasm_f32x4_splat(88.0f));
-  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(xc, wasm_f32x4_splat(1.44269504088896341f)));
+  const v128_t magic = wasm_f32x4_splat(12582912.0f); /* 1.5 * 2^23 */
+  v128_t xc = wasm_f32x4_pmax(x, wasm_f32x4_splat(-88.0f));
+  if (bounded) xc = wasm_f32x4_pmin(xc, wasm_f32x4_splat(88.0f));
+  v128_t t = wasm_f32x4_add(wasm_f32x4_mul(xc, wasm_f32x4_splat(1.44269504088896341f)), magic);
+  v128_t n = wasm_f32x4_sub(t, magic);
   v128_t r = wasm_f32x4_sub(xc, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
   v128_t q = wasm_f32x4_splat(0.0013814592966809869f);
@@ -50,9 +52,9 @@ static inline __attribute__((always_inline)) v128_t vexp_impl(v128_t x, int boun
   q = wasm_f32x4_add(wasm_f32x4_mul(q, r), wasm_f32x4_splat(0.1666652113199234f));
   q = wasm_f32x4_add(wasm_f32x4_mul(q, r), wasm_f32x4_splat(0.4999999403953552f));
   v128_t y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(q, wasm_f32x4_mul(r, r)), r), wasm_f32x4_splat(1.0f));
-  /* 2^n as (n + 127) << 23; n in [-126, 127] after the clamp */
-  v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
-  return wasm_v128_andnot(wasm_f32x4_mul(y, s1), under);
+  /* bits(t) = bits(magic) + n, and bits(magic) << 23 vanishes mod 2^32: (bits(t) << 23) + (127 << 23) = 2^n */
+  v128_t s1 = wasm_i32x4_add(wasm_i32x4_shl(t, 23), wasm_i32x4_splat(127 << 23));
+  return wasm_f32x4_mul(y, s1);
 }
 static inline __attribute__((always_inline)) v128_t vexp(v128_t x) { return vexp_impl(x, 1); }
 static inline __attribute__((always_inline)) v128_t vexp_nonpos(v128_t x) { return vexp_impl(x, 0); }
@@ -292,11 +294,53 @@ static float L[ROWS * TILE] __attribute__((aligned(16)));
  */
 static inline __attribute__((always_inline)) void tile_logits(int form, const Block *B, int j0, int j1, int m, int mp,
                                                               int d, int exclude) {
-  for (int j = j0; j < j1; j += 4) {
-    v128_t acc0 = wasm_f32x4_splat(0.0f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-    const float *bcol = p_bt + j;
-    if (form == FORM_DOT || form == FORM_P2) {
-      const float *aw = B->aw;
+  if (form == FORM_DOT || form == FORM_P2) {
+    /* 4 rows x 8 candidates per step (tiles are multiples of 8 except possibly the last: mp is a multiple of 4) */
+    const float *aw = B->aw;
+    int j = j0;
+    for (; j + 8 <= j1; j += 8) {
+      v128_t z = wasm_f32x4_splat(0.0f);
+      v128_t c0 = z, c1 = z, c2 = z, c3 = z, e0 = z, e1 = z, e2 = z, e3 = z;
+      if (form == FORM_P2) {
+        v128_t nb = wasm_v128_load(p_nb + j), nb2 = wasm_v128_load(p_nb + j + 4);
+        v128_t n0 = wasm_f32x4_splat(B->na[0]), n1 = wasm_f32x4_splat(B->na[1]);
+        v128_t n2 = wasm_f32x4_splat(B->na[2]), n3 = wasm_f32x4_splat(B->na[3]);
+        c0 = wasm_f32x4_neg(wasm_f32x4_add(nb, n0));
+        c1 = wasm_f32x4_neg(wasm_f32x4_add(nb, n1));
+        c2 = wasm_f32x4_neg(wasm_f32x4_add(nb, n2));
+        c3 = wasm_f32x4_neg(wasm_f32x4_add(nb, n3));
+        e0 = wasm_f32x4_neg(wasm_f32x4_add(nb2, n0));
+        e1 = wasm_f32x4_neg(wasm_f32x4_add(nb2, n1));
+        e2 = wasm_f32x4_neg(wasm_f32x4_add(nb2, n2));
+        e3 = wasm_f32x4_neg(wasm_f32x4_add(nb2, n3));
+      }
+      const float *bcol = p_bt + j;
+      for (int k = 0; k < d; ++k) {
+        v128_t bv = wasm_v128_load(bcol + (u32)k * mp), bw = wasm_v128_load(bcol + (u32)k * mp + 4);
+        v128_t x0 = wasm_v128_load32_splat(aw + k), x1 = wasm_v128_load32_splat(aw + d + k);
+        v128_t x2 = wasm_v128_load32_splat(aw + 2 * d + k), x3 = wasm_v128_load32_splat(aw + 3 * d + k);
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x0, bv));
+        e0 = wasm_f32x4_add(e0, wasm_f32x4_mul(x0, bw));
+        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x1, bv));
+        e1 = wasm_f32x4_add(e1, wasm_f32x4_mul(x1, bw));
+        c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(x2, bv));
+        e2 = wasm_f32x4_add(e2, wasm_f32x4_mul(x2, bw));
+        c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(x3, bv));
+        e3 = wasm_f32x4_add(e3, wasm_f32x4_mul(x3, bw));
+      }
+      int o = j - j0;
+      wasm_v128_store(L + o, c0);
+      wasm_v128_store(L + o + 4, e0);
+      wasm_v128_store(L + TILE + o, c1);
+      wasm_v128_store(L + TILE + o + 4, e1);
+      wasm_v128_store(L + 2 * TILE + o, c2);
+      wasm_v128_store(L + 2 * TILE + o + 4, e2);
+      wasm_v128_store(L + 3 * TILE + o, c3);
+      wasm_v128_store(L + 3 * TILE + o + 4, e3);
+    }
+    for (; j < j1; j += 4) {
+      v128_t acc0 = wasm_f32x4_splat(0.0f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+      const float *bcol = p_bt + j;
       if (form == FORM_P2) {
         v128_t nb = wasm_v128_load(p_nb + j);
         acc0 = wasm_f32x4_neg(wasm_f32x4_add(nb, wasm_f32x4_splat(B->na[0])));
@@ -311,7 +355,16 @@ static inline __attribute__((always_inline)) void tile_logits(int form, const Bl
         acc2 = wasm_f32x4_add(acc2, wasm_f32x4_mul(wasm_v128_load32_splat(aw + 2 * d + k), bv));
         acc3 = wasm_f32x4_add(acc3, wasm_f32x4_mul(wasm_v128_load32_splat(aw + 3 * d + k), bv));
       }
-    } else {
+      int o = j - j0;
+      wasm_v128_store(L + o, acc0);
+      wasm_v128_store(L + TILE + o, acc1);
+      wasm_v128_store(L + 2 * TILE + o, acc2);
+      wasm_v128_store(L + 3 * TILE + o, acc3);
+    }
+  } else for (int j = j0; j < j1; j += 4) {
+    v128_t acc0 = wasm_f32x4_splat(0.0f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    const float *bcol = p_bt + j;
+    {
       for (int k = 0; k < d; ++k) {
         v128_t bv = wasm_v128_load(bcol + (u32)k * mp);
         v128_t wk = wasm_v128_load32_splat(p_w + k);
@@ -349,6 +402,54 @@ static inline float hsum(v128_t v) {
          (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
 }
 
+/*
+ * Each form's tile functions are separate (noinline) functions: small functions keep V8's register allocator from
+ * spilling the accumulators of the hot loops (one big inlined driver spilled heavily).
+ */
+#define TILE_FN(F, name)                                                                                              \
+  static __attribute__((noinline)) void name(const Block *B, int j0, int j1, int m, int mp, int d, int exclude) {     \
+    tile_logits(F, B, j0, j1, m, mp, d, exclude);                                                                     \
+  }
+TILE_FN(FORM_DOT, tile_logits_dot)
+TILE_FN(FORM_P2, tile_logits_p2)
+TILE_FN(FORM_P1, tile_logits_p1)
+TILE_FN(FORM_PGEN, tile_logits_pgen)
+
+static inline __attribute__((always_inline)) void tile_logits_of(int form, const Block *B, int j0, int j1, int m,
+                                                                 int mp, int d, int exclude) {
+  switch (form) {
+    case FORM_DOT: tile_logits_dot(B, j0, j1, m, mp, d, exclude); break;
+    case FORM_P2: tile_logits_p2(B, j0, j1, m, mp, d, exclude); break;
+    case FORM_P1: tile_logits_p1(B, j0, j1, m, mp, d, exclude); break;
+    default: tile_logits_pgen(B, j0, j1, m, mp, d, exclude); break;
+  }
+}
+
+/* max of a row's tile of logits */
+static __attribute__((noinline)) float tile_max(const float *lr, int len) {
+  v128_t vm = wasm_f32x4_splat(-__builtin_inff());
+  for (int o = 0; o < len; o += 4) vm = wasm_f32x4_pmax(vm, wasm_v128_load(lr + o));
+  return hmax(vm);
+}
+
+/* sum of exp(l - shift) over a row's tile (float32 lanes) */
+static __attribute__((noinline)) float tile_expsum(const float *lr, int len, float shift) {
+  v128_t vs = wasm_f32x4_splat(0.0f), sh = wasm_f32x4_splat(shift);
+  for (int o = 0; o < len; o += 4) vs = wasm_f32x4_add(vs, vexp_nonpos(wasm_f32x4_sub(wasm_v128_load(lr + o), sh)));
+  return hsum(vs);
+}
+
+/* l <- G = dy exp(l - lse) in place; returns the tile's sum of G */
+static __attribute__((noinline)) float tile_g(float *lr, int len, float lse, float dy) {
+  v128_t sh = wasm_f32x4_splat(lse), g = wasm_f32x4_splat(dy), s = wasm_f32x4_splat(0.0f);
+  for (int o = 0; o < len; o += 4) {
+    v128_t gv = wasm_f32x4_mul(g, vexp_nonpos(wasm_f32x4_sub(wasm_v128_load(lr + o), sh)));
+    s = wasm_f32x4_add(s, gv);
+    wasm_v128_store(lr + o, gv);
+  }
+  return hsum(s);
+}
+
 /* ------------------------------------------------------------------ forward */
 
 static inline __attribute__((always_inline)) void forward_impl(int form, int n, int m, int d, int exclude,
@@ -369,20 +470,16 @@ static inline __attribute__((always_inline)) void forward_impl(int form, int n, 
     }
     for (int j0 = 0; j0 < mp; j0 += TILE) {
       int j1 = j0 + TILE < mp ? j0 + TILE : mp;
-      tile_logits(form, &B, j0, j1, m, mp, d, exclude);
+      tile_logits_of(form, &B, j0, j1, m, mp, d, exclude);
       for (int r = 0; r < ROWS; ++r) {
         const float *lr = L + r * TILE;
-        v128_t vm = wasm_f32x4_splat(-__builtin_inff());
-        for (int o = 0; o < j1 - j0; o += 4) vm = wasm_f32x4_max(vm, wasm_v128_load(lr + o));
-        float tm = hmax(vm);
+        float tm = tile_max(lr, j1 - j0);
         if (!(tm > -__builtin_inff())) continue; /* every candidate of the tile excluded */
         if (tm > mx[r]) {
           sum[r] *= dexp_nonpos((double)mx[r] - (double)tm);
           mx[r] = tm;
         }
-        v128_t vs = wasm_f32x4_splat(0.0f), shift = wasm_f32x4_splat(mx[r]);
-        for (int o = 0; o < j1 - j0; o += 4) vs = wasm_f32x4_add(vs, vexp_nonpos(wasm_f32x4_sub(wasm_v128_load(lr + o), shift)));
-        sum[r] += (double)hsum(vs);
+        sum[r] += (double)tile_expsum(lr, j1 - j0, mx[r]);
       }
     }
     for (int r = 0; r < ROWS && i0 + r < n; ++r)
@@ -407,6 +504,80 @@ EXPORT(cl_forward) void cl_forward(int n, int m, int d, int form, float p, int e
 /* ------------------------------------------------------------------ backward */
 
 /*
+ * The gradient sums of a row block x candidate tile, G in L: per dimension k, the row sums (G b)_rk or
+ * sum_j G t'(a_rk - b_jk) into daacc, the column sums into dbT, and ('lp' p = 1, general p) sum G t into dwacc.
+ */
+static inline __attribute__((always_inline)) void grad_tile(int form, const Block *B, int j0, int len, int mp, int d,
+                                                            double *daacc, double *dwacc) {
+  int bilinear = form == FORM_DOT || form == FORM_P2;
+  const float *G0 = L, *G1 = L + TILE, *G2 = L + 2 * TILE, *G3 = L + 3 * TILE;
+  for (int k = 0; k < d; ++k) {
+    const float *bk = p_bt + (u32)k * mp + j0;
+    float *dbk = p_dbt + (u32)k * mp + j0;
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0, sw = s0;
+    v128_t a0 = wasm_v128_load32_splat(B->ar[0] + k), a1 = wasm_v128_load32_splat(B->ar[1] + k);
+    v128_t a2 = wasm_v128_load32_splat(B->ar[2] + k), a3 = wasm_v128_load32_splat(B->ar[3] + k);
+    if (bilinear) {
+      for (int o = 0; o < len; o += 4) {
+        v128_t bv = wasm_v128_load(bk + o);
+        v128_t g0 = wasm_v128_load(G0 + o), g1 = wasm_v128_load(G1 + o);
+        v128_t g2 = wasm_v128_load(G2 + o), g3 = wasm_v128_load(G3 + o);
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(g0, bv));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(g1, bv));
+        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(g2, bv));
+        s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(g3, bv));
+        v128_t ga = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(g0, a0), wasm_f32x4_mul(g1, a1)),
+                                   wasm_f32x4_add(wasm_f32x4_mul(g2, a2), wasm_f32x4_mul(g3, a3)));
+        wasm_v128_store(dbk + o, wasm_f32x4_add(wasm_v128_load(dbk + o), ga));
+      }
+    } else {
+      for (int o = 0; o < len; o += 4) {
+        v128_t bv = wasm_v128_load(bk + o), t, dt, gd, g, acc;
+        g = wasm_v128_load(G0 + o);
+        pow_abs_grad(form, wasm_f32x4_sub(a0, bv), &t, &dt);
+        gd = wasm_f32x4_mul(g, dt);
+        s0 = wasm_f32x4_add(s0, gd);
+        acc = gd;
+        sw = wasm_f32x4_add(sw, wasm_f32x4_mul(g, t));
+        g = wasm_v128_load(G1 + o);
+        pow_abs_grad(form, wasm_f32x4_sub(a1, bv), &t, &dt);
+        gd = wasm_f32x4_mul(g, dt);
+        s1 = wasm_f32x4_add(s1, gd);
+        acc = wasm_f32x4_add(acc, gd);
+        sw = wasm_f32x4_add(sw, wasm_f32x4_mul(g, t));
+        g = wasm_v128_load(G2 + o);
+        pow_abs_grad(form, wasm_f32x4_sub(a2, bv), &t, &dt);
+        gd = wasm_f32x4_mul(g, dt);
+        s2 = wasm_f32x4_add(s2, gd);
+        acc = wasm_f32x4_add(acc, gd);
+        sw = wasm_f32x4_add(sw, wasm_f32x4_mul(g, t));
+        g = wasm_v128_load(G3 + o);
+        pow_abs_grad(form, wasm_f32x4_sub(a3, bv), &t, &dt);
+        gd = wasm_f32x4_mul(g, dt);
+        s3 = wasm_f32x4_add(s3, gd);
+        acc = wasm_f32x4_add(acc, gd);
+        sw = wasm_f32x4_add(sw, wasm_f32x4_mul(g, t));
+        wasm_v128_store(dbk + o, wasm_f32x4_add(wasm_v128_load(dbk + o), acc));
+      }
+    }
+    daacc[k] += (double)hsum(s0);
+    daacc[d + k] += (double)hsum(s1);
+    daacc[2 * d + k] += (double)hsum(s2);
+    daacc[3 * d + k] += (double)hsum(s3);
+    dwacc[k] += (double)hsum(sw);
+  }
+}
+#define GRAD_FN(F, name)                                                                                              \
+  static __attribute__((noinline)) void name(const Block *B, int j0, int len, int mp, int d, double *daacc,          \
+                                             double *dwacc) {                                                         \
+    grad_tile(F, B, j0, len, mp, d, daacc, dwacc);                                                                    \
+  }
+GRAD_FN(FORM_DOT, grad_tile_dot)
+GRAD_FN(FORM_P2, grad_tile_p2)
+GRAD_FN(FORM_P1, grad_tile_p1)
+GRAD_FN(FORM_PGEN, grad_tile_pgen)
+
+/*
  * With G_ij = dy_i exp(l_ij - lse_i):
  *  'dot': da_ik = w_k (G b)_ik, db_jk = w_k (G^T a)_jk, dw_k = sum_i a_ik (G b)_ik
  *  p = 2 (centred a, b; rs_i = sum_j G_ij, cs_j = sum_i G_ij):
@@ -418,7 +589,6 @@ EXPORT(cl_forward) void cl_forward(int n, int m, int d, int form, float p, int e
 static inline __attribute__((always_inline)) void backward_impl(int form, int n, int m, int d, int exclude,
                                                                 int self_offset) {
   int mp = ws_mp;
-  int bilinear = form == FORM_DOT || form == FORM_P2;
   prepare_b(form, m, mp, d);
   for (u32 q = 0; q < (u32)mp * d; ++q) p_dbt[q] = 0.0f;
   for (int j = 0; j < mp; ++j) p_cs[j] = 0.0f;
@@ -443,18 +613,9 @@ static inline __attribute__((always_inline)) void backward_impl(int form, int n,
     for (int j0 = 0; j0 < mp; j0 += TILE) {
       int j1 = j0 + TILE < mp ? j0 + TILE : mp;
       int len = j1 - j0;
-      tile_logits(form, &B, j0, j1, m, mp, d, exclude);
+      tile_logits_of(form, &B, j0, j1, m, mp, d, exclude);
       /* L <- G = dy_i exp(l_ij - lse_i) */
-      for (int r = 0; r < ROWS; ++r) {
-        float *lr = L + r * TILE;
-        v128_t sh = wasm_f32x4_splat(lser[r]), g = wasm_f32x4_splat(dyr[r]), s = wasm_f32x4_splat(0.0f);
-        for (int o = 0; o < len; o += 4) {
-          v128_t gv = wasm_f32x4_mul(g, vexp_nonpos(wasm_f32x4_sub(wasm_v128_load(lr + o), sh)));
-          s = wasm_f32x4_add(s, gv);
-          wasm_v128_store(lr + o, gv);
-        }
-        rs[r] += (double)hsum(s);
-      }
+      for (int r = 0; r < ROWS; ++r) rs[r] += (double)tile_g(L + r * TILE, len, lser[r], dyr[r]);
       const float *G0 = L, *G1 = L + TILE, *G2 = L + 2 * TILE, *G3 = L + 3 * TILE;
       if (form == FORM_P2) {
         for (int o = 0; o < len; o += 4) {
@@ -463,60 +624,11 @@ static inline __attribute__((always_inline)) void backward_impl(int form, int n,
           wasm_v128_store(p_cs + j0 + o, wasm_f32x4_add(wasm_v128_load(p_cs + j0 + o), c));
         }
       }
-      for (int k = 0; k < d; ++k) {
-        const float *bk = p_bt + (u32)k * mp + j0;
-        float *dbk = p_dbt + (u32)k * mp + j0;
-        v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0, sw = s0;
-        v128_t a0 = wasm_v128_load32_splat(B.ar[0] + k), a1 = wasm_v128_load32_splat(B.ar[1] + k);
-        v128_t a2 = wasm_v128_load32_splat(B.ar[2] + k), a3 = wasm_v128_load32_splat(B.ar[3] + k);
-        if (bilinear) {
-          for (int o = 0; o < len; o += 4) {
-            v128_t bv = wasm_v128_load(bk + o);
-            v128_t g0 = wasm_v128_load(G0 + o), g1 = wasm_v128_load(G1 + o);
-            v128_t g2 = wasm_v128_load(G2 + o), g3 = wasm_v128_load(G3 + o);
-            s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(g0, bv));
-            s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(g1, bv));
-            s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(g2, bv));
-            s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(g3, bv));
-            v128_t ga = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(g0, a0), wasm_f32x4_mul(g1, a1)),
-                                       wasm_f32x4_add(wasm_f32x4_mul(g2, a2), wasm_f32x4_mul(g3, a3)));
-            wasm_v128_store(dbk + o, wasm_f32x4_add(wasm_v128_load(dbk + o), ga));
-          }
-        } else {
-          for (int o = 0; o < len; o += 4) {
-            v128_t bv = wasm_v128_load(bk + o), t, dt, gd, g, acc;
-            g = wasm_v128_load(G0 + o);
-            pow_abs_grad(form, wasm_f32x4_sub(a0, bv), &t, &dt);
-            gd = wasm_f32x4_mul(g, dt);
-            s0 = wasm_f32x4_add(s0, gd);
-            acc = gd;
-            sw = wasm_f32x4_add(sw, wasm_f32x4_mul(g, t));
-            g = wasm_v128_load(G1 + o);
-            pow_abs_grad(form, wasm_f32x4_sub(a1, bv), &t, &dt);
-            gd = wasm_f32x4_mul(g, dt);
-            s1 = wasm_f32x4_add(s1, gd);
-            acc = wasm_f32x4_add(acc, gd);
-            sw = wasm_f32x4_add(sw, wasm_f32x4_mul(g, t));
-            g = wasm_v128_load(G2 + o);
-            pow_abs_grad(form, wasm_f32x4_sub(a2, bv), &t, &dt);
-            gd = wasm_f32x4_mul(g, dt);
-            s2 = wasm_f32x4_add(s2, gd);
-            acc = wasm_f32x4_add(acc, gd);
-            sw = wasm_f32x4_add(sw, wasm_f32x4_mul(g, t));
-            g = wasm_v128_load(G3 + o);
-            pow_abs_grad(form, wasm_f32x4_sub(a3, bv), &t, &dt);
-            gd = wasm_f32x4_mul(g, dt);
-            s3 = wasm_f32x4_add(s3, gd);
-            acc = wasm_f32x4_add(acc, gd);
-            sw = wasm_f32x4_add(sw, wasm_f32x4_mul(g, t));
-            wasm_v128_store(dbk + o, wasm_f32x4_add(wasm_v128_load(dbk + o), acc));
-          }
-        }
-        daacc[k] += (double)hsum(s0);
-        daacc[d + k] += (double)hsum(s1);
-        daacc[2 * d + k] += (double)hsum(s2);
-        daacc[3 * d + k] += (double)hsum(s3);
-        dwacc[k] += (double)hsum(sw);
+      switch (form) {
+        case FORM_DOT: grad_tile_dot(&B, j0, len, mp, d, daacc, dwacc); break;
+        case FORM_P2: grad_tile_p2(&B, j0, len, mp, d, daacc, dwacc); break;
+        case FORM_P1: grad_tile_p1(&B, j0, len, mp, d, daacc, dwacc); break;
+        default: grad_tile_pgen(&B, j0, len, mp, d, daacc, dwacc); break;
       }
     }
     for (int r = 0; r < ROWS && i0 + r < n; ++r) {
