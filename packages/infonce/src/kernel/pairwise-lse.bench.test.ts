@@ -25,15 +25,20 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!
 }
 
-function time(f: () => void, reps: number): number {
+/** Median wall-clock ms and median process CPU ms (all threads) of `reps` runs after a warm-up. */
+function time(f: () => void, reps: number): string {
   f() // warm-up (compiles, grows heaps, starts workers)
-  const ts: number[] = []
+  const wall: number[] = []
+  const cpu: number[] = []
   for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     f()
-    ts.push(performance.now() - t0)
+    wall.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1e3)
   }
-  return median(ts)
+  return `${median(wall).toFixed(1)} ms (cpu ${median(cpu).toFixed(1)} ms)`
 }
 
 describe.skipIf(sizes.length === 0)('pairwise log-sum-exp timings (wasm backend, d = 10)', () => {
@@ -57,9 +62,7 @@ describe.skipIf(sizes.length === 0)('pairwise log-sum-exp timings (wasm backend,
       const kernelFwd = () => tf.tidy(() => void (tf.engine().runKernel(PAIRWISE_LSE_FORWARD, { a, b, w }, attrs) as tf.Tensor).dataSync())
       for (const threads of [1, 2]) {
         setPairwiseLseThreads(threads)
-        const fwd = time(kernelFwd, REPS)
-        const both = time(kernel, REPS)
-        rows.push(`N=${n} kernel ${threads} thread(s): forward ${fwd.toFixed(1)} ms, forward+backward ${both.toFixed(1)} ms`)
+        rows.push(`N=${n} kernel ${threads} thread(s): forward ${time(kernelFwd, REPS)}, forward+backward ${time(kernel, REPS)}`)
       }
       setPairwiseLseThreads(undefined)
       if (stockSizes.has(n)) {
@@ -70,7 +73,7 @@ describe.skipIf(sizes.length === 0)('pairwise log-sum-exp timings (wasm backend,
             const g = tf.grads(f)([a, b])
             g[0]!.dataSync()
           })
-        rows.push(`N=${n} stock (untiled tf ops) forward+backward ${time(stock, Math.min(REPS, 3)).toFixed(1)} ms`)
+        rows.push(`N=${n} stock (untiled tf ops) forward+backward ${time(stock, Math.min(REPS, 3))}`)
       }
       tf.dispose([a, b, w, dy])
     }
