@@ -137,9 +137,12 @@ static double dlog_pos(double x) {
 
 extern unsigned char __heap_base;
 
-#define NBUF 12
+#define NBUF 17
 static u32 ws_cap = 0; /* bytes reserved after __heap_base */
 static float *p_a, *p_b, *p_w, *p_lse, *p_dy, *p_da, *p_db, *p_dw, *p_bt, *p_dbt, *p_nb, *p_cs;
+/* per-call scratch (never on the stack: the wasm stack is 64 KiB and d is unbounded) */
+static float *p_ac, *p_aw, *p_center;
+static double *p_daacc, *p_dwacc;
 static int ws_mp = 0;
 
 static inline u32 align16(u32 x) { return (x + 15u) & ~15u; }
@@ -149,9 +152,14 @@ static inline u32 align16(u32 x) { return (x + 15u) & ~15u; }
  * needs more than every earlier one. Returns 0 on success, -1 when the memory cannot grow.
  */
 EXPORT(cl_workspace) int cl_workspace(int n, int m, int d) {
+  if (n < 0 || m < 0 || d < 0) return -1;
+  /* reject anything that would not fit the 32-bit address space before computing 32-bit sizes */
+  u64 total = ((u64)n + (u64)m + 8u) * ((u64)d + 4u) * 64u;
+  if (total > 0xF0000000ull) return -1;
   u32 mp = (u32)(m + 3) & ~3u, un = (u32)n, um = (u32)m, ud = (u32)d;
-  u32 sizes[NBUF] = {un * ud * 4, um * ud * 4, ud * 4, un * 4, un * 4, un * ud * 4,
-                     um * ud * 4, ud * 4,      mp * ud * 4, mp * ud * 4, mp * 4, mp * 4};
+  u32 sizes[NBUF] = {un * ud * 4, um * ud * 4, ud * 4,      un * 4,      un * 4,      un * ud * 4,
+                     um * ud * 4, ud * 4,      mp * ud * 4, mp * ud * 4, mp * 4,      mp * 4,
+                     ROWS * ud * 4, ROWS * ud * 4, ud * 4,  ROWS * ud * 8, ud * 8};
   u32 base = align16((u32)(unsigned long)&__heap_base);
   u32 off = base;
   u32 offs[NBUF];
@@ -168,8 +176,11 @@ EXPORT(cl_workspace) int cl_workspace(int n, int m, int d) {
     }
     ws_cap = need;
   }
-  float **slots[NBUF] = {&p_a, &p_b, &p_w, &p_lse, &p_dy, &p_da, &p_db, &p_dw, &p_bt, &p_dbt, &p_nb, &p_cs};
-  for (int i = 0; i < NBUF; ++i) *slots[i] = (float *)(unsigned long)offs[i];
+  float **slots[NBUF - 2] = {&p_a,  &p_b,   &p_w,  &p_lse, &p_dy, &p_da, &p_db,  &p_dw,
+                            &p_bt, &p_dbt, &p_nb, &p_cs,  &p_ac, &p_aw, &p_center};
+  for (int i = 0; i < NBUF - 2; ++i) *slots[i] = (float *)(unsigned long)offs[i];
+  p_daacc = (double *)(unsigned long)offs[NBUF - 2];
+  p_dwacc = (double *)(unsigned long)offs[NBUF - 1];
   ws_mp = (int)mp;
   return 0;
 }
@@ -183,23 +194,21 @@ EXPORT(cl_ptr_da) float *cl_ptr_da(void) { return p_da; }
 EXPORT(cl_ptr_db) float *cl_ptr_db(void) { return p_db; }
 EXPORT(cl_ptr_dw) float *cl_ptr_dw(void) { return p_dw; }
 
-/* Centre of the p = 2 form (the mean of b; distances are translation invariant, centring limits cancellation). */
-#define MAXD_CENTER 4096
-static float g_center[MAXD_CENTER];
 
 /*
- * b [m, d] -> bT [d, mp], zero padded. p = 2: b is centred first and nb_j = sum_k w_k b_jk^2 (of the centred b).
+ * b [m, d] -> bT [d, mp], zero padded. p = 2: b is centred first (at its mean, into p_center: distances are
+ * translation invariant, centring limits the cancellation of the expanded form) and nb_j = sum_k w_k b_jk^2.
  */
 static void prepare_b(int form, int m, int mp, int d) {
-  int center = form == FORM_P2 && d <= MAXD_CENTER;
+  int center = form == FORM_P2 && m > 0;
   for (int k = 0; k < d; ++k) {
     float c = 0.0f;
     if (center) {
       double s = 0.0;
       for (int j = 0; j < m; ++j) s += (double)p_b[(u32)j * d + k];
       c = (float)(s / (double)m);
-      g_center[k] = c;
     }
+    p_center[k] = c;
     float *row = p_bt + (u32)k * mp;
     for (int j = 0; j < m; ++j) row[j] = p_b[(u32)j * d + k] - c;
     for (int j = m; j < mp; ++j) row[j] = 0.0f;
@@ -273,7 +282,7 @@ static inline __attribute__((always_inline)) void block_rows(int form, Block *B,
     } else if (form == FORM_P2) {
       double na = 0.0;
       for (int k = 0; k < d; ++k) {
-        float x = src[k] - g_center[k];
+        float x = src[k] - p_center[k];
         B->ac[r * d + k] = x;
         B->aw[r * d + k] = 2.0f * p_w[k] * x;
         na += (double)(p_w[k] * x * x);
@@ -456,10 +465,9 @@ static inline __attribute__((always_inline)) void forward_impl(int form, int n, 
                                                                int self_offset) {
   int mp = ws_mp;
   prepare_b(form, m, mp, d);
-  float ac[ROWS * d], aw[ROWS * d];
   Block B;
-  B.ac = ac;
-  B.aw = aw;
+  B.ac = p_ac;
+  B.aw = p_aw;
   for (int i0 = 0; i0 < n; i0 += ROWS) {
     block_rows(form, &B, i0, n, d, self_offset);
     float mx[ROWS];
@@ -592,12 +600,10 @@ static inline __attribute__((always_inline)) void backward_impl(int form, int n,
   prepare_b(form, m, mp, d);
   for (u32 q = 0; q < (u32)mp * d; ++q) p_dbt[q] = 0.0f;
   for (int j = 0; j < mp; ++j) p_cs[j] = 0.0f;
-  double dwacc[d];
-  double daacc[ROWS * d];
-  float ac[ROWS * d], aw[ROWS * d];
+  double *dwacc = p_dwacc, *daacc = p_daacc;
   Block B;
-  B.ac = ac;
-  B.aw = aw;
+  B.ac = p_ac;
+  B.aw = p_aw;
   for (int k = 0; k < d; ++k) dwacc[k] = 0.0;
   for (int i0 = 0; i0 < n; i0 += ROWS) {
     float dyr[ROWS], lser[ROWS];

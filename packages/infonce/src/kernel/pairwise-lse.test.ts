@@ -116,6 +116,16 @@ describe.each(BACKENDS)('pairwise log-sum-exp kernels on %s', (backend) => {
     for (const g of ['da', 'db', 'dw'] as const) expect(maxRelError(got[g], want[g]), g).toBeLessThan(1e-4)
   })
 
+  it.each(CASES.filter((_, i) => i % 2 === 0))('%s with a large d (buffers off the 64 KiB wasm stack)', (_, attrs) => {
+    const [n, m, d] = [6, 9, 1500]
+    const x = data(6, n, m, d)
+    x.w.fill(0.002)
+    const got = runKernels(x, n, m, d, attrs)
+    const want = lseOracle(x.a, x.b, x.w, x.dy, n, m, d, attrs)
+    expect(maxRelError(got.lse, want.lse)).toBeLessThan(1e-5)
+    for (const g of ['da', 'db', 'dw'] as const) expect(maxRelError(got[g], want[g]), g).toBeLessThan(1e-4)
+  })
+
   it('a row without candidates gets lse = MASK_VALUE and zero gradients', () => {
     const x = data(3, 3, 1, 4)
     const got = runKernels(x, 3, 1, 4, { form: 'lp', p: 2, excludeSelf: true, rowOffset: 0 })
