@@ -61,7 +61,7 @@ static inline __attribute__((always_inline)) v128_t vexp_nonpos(v128_t x) { retu
 
 /*
  * log(x) for x > 0, float32 x4 (Cephes logf): x = 2^e m with m in [sqrt(1/2), sqrt(2)), log(1 + f) by a degree-9
- * polynomial. x = 0 gives -inf. Used only by the general-p form (|x|^p = exp(p log|x|)).
+ * polynomial. x = 0 gives -inf, NaN and +inf pass through. Used only by the general-p form (|x|^p = exp(p log|x|)).
  */
 static inline v128_t vlog(v128_t x) {
   v128_t zero = wasm_f32x4_eq(x, wasm_f32x4_splat(0.0f));
@@ -87,7 +87,10 @@ static inline v128_t vlog(v128_t x) {
   y = wasm_f32x4_add(y, wasm_f32x4_mul(ef, wasm_f32x4_splat(-2.12194440e-4f)));
   y = wasm_f32x4_sub(y, wasm_f32x4_mul(z, wasm_f32x4_splat(0.5f)));
   y = wasm_f32x4_add(wasm_f32x4_add(f, y), wasm_f32x4_mul(ef, wasm_f32x4_splat(0.693359375f)));
-  return wasm_v128_bitselect(wasm_f32x4_splat(-__builtin_inff()), y, zero);
+  y = wasm_v128_bitselect(wasm_f32x4_splat(-__builtin_inff()), y, zero);
+  /* NaN and +inf pass through (the bit manipulation above would turn them into finite values) */
+  v128_t special = wasm_v128_or(wasm_f32x4_ne(x, x), wasm_f32x4_eq(x, wasm_f32x4_splat(__builtin_inff())));
+  return wasm_v128_bitselect(x, y, special);
 }
 
 /* Exported for the accuracy test: out[i] = exp(x[i]) (or log) for i < n (n a multiple of 4). */
@@ -441,6 +444,13 @@ static __attribute__((noinline)) float tile_max(const float *lr, int len) {
   return hmax(vm);
 }
 
+/* does a row's tile hold a NaN (only asked when its pmax found no finite maximum) */
+static __attribute__((noinline)) int tile_has_nan(const float *lr, int len) {
+  for (int o = 0; o < len; ++o)
+    if (lr[o] != lr[o]) return 1;
+  return 0;
+}
+
 /* sum of exp(l - shift) over a row's tile (float32 lanes) */
 static __attribute__((noinline)) float tile_expsum(const float *lr, int len, float shift) {
   v128_t vs = wasm_f32x4_splat(0.0f), sh = wasm_f32x4_splat(shift);
@@ -482,7 +492,11 @@ static inline __attribute__((always_inline)) void forward_impl(int form, int n, 
       for (int r = 0; r < ROWS; ++r) {
         const float *lr = L + r * TILE;
         float tm = tile_max(lr, j1 - j0);
-        if (!(tm > -__builtin_inff())) continue; /* every candidate of the tile excluded */
+        if (!(tm > -__builtin_inff())) {
+          /* every candidate of the tile excluded, or NaN (pmax skips NaN): keep NaN visible in the sum */
+          if (tile_has_nan(lr, j1 - j0)) sum[r] = __builtin_nanf("");
+          continue;
+        }
         if (tm > mx[r]) {
           sum[r] *= dexp_nonpos((double)mx[r] - (double)tm);
           mx[r] = tm;
@@ -491,7 +505,9 @@ static inline __attribute__((always_inline)) void forward_impl(int form, int n, 
       }
     }
     for (int r = 0; r < ROWS && i0 + r < n; ++r)
-      p_lse[i0 + r] = mx[r] > -__builtin_inff() ? (float)((double)mx[r] + dlog_pos(sum[r])) : MASK_VALUE;
+      p_lse[i0 + r] = sum[r] != sum[r]                ? __builtin_nanf("")
+                      : mx[r] > -__builtin_inff() ? (float)((double)mx[r] + dlog_pos(sum[r]))
+                                                  : MASK_VALUE;
   }
 }
 

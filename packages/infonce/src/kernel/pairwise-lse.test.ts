@@ -138,6 +138,19 @@ describe.each(BACKENDS)('pairwise log-sum-exp kernels on %s', (backend) => {
     expect(Array.from(none.da).every((v) => v === 0)).toBe(true)
   })
 
+  it('propagates NaN (never hides it as a row without candidates)', () => {
+    for (const attrs of [CASES[0]![1], CASES[3]![1], CASES[5]![1]]) {
+      const x = data(8, 3, 1, 4)
+      x.a[0] = Number.NaN
+      const got = runKernels(x, 3, 1, 4, attrs)
+      expect(Number.isNaN(got.lse[0])).toBe(true)
+      expect(Number.isFinite(got.lse[1])).toBe(true)
+      const y = data(9, 3, 5, 4)
+      y.b[2] = Number.NaN
+      expect(Array.from(runKernels(y, 3, 5, 4, attrs).lse).every(Number.isNaN)).toBe(true)
+    }
+  })
+
   it('is leak-free: tensors and heaps do not grow across calls', () => {
     const x = data(5, 64, 64, 10)
     const attrs: PairwiseLseAttrs = { form: 'lp', p: 2, excludeSelf: true, rowOffset: 0 }
