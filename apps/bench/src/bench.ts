@@ -12,7 +12,7 @@ import { WORKLOADS } from './workloads/index.js'
 
 /** How a request is run. */
 export interface RunBenchOptions {
-  /** Measure each row in a fresh child process `node <entry> --child …` (default when `entry` is given). */
+  /** The built CLI: each row is measured in a fresh `node <entry> --child …` process. Absent: in this process. */
   readonly entry?: string
   /** Also run the PyTorch reference for every (workload, N), at 1 and 2 threads. */
   readonly compareTorch?: boolean
@@ -75,14 +75,15 @@ export async function runBench(request: BenchRequest, options: RunBenchOptions =
     log(`torch comparison skipped: ${probe.reason}`)
     return { rows, skipped, torch: [], torchNote: `torch comparison skipped: ${probe.reason}` }
   }
+  // Every (workload, N) that was measured somewhere, with the run's settings (all rows share runs, minsec and seed).
   const torch: TorchResult[] = []
-  const pairs = new Map<string, { workload: RowSpec['workload']; n: number }>()
-  for (const s of specs) pairs.set(`${s.workload}:${s.n}`, { workload: s.workload, n: s.n })
-  const first = specs[0]
-  for (const { workload, n } of pairs.values()) {
-    if (first === undefined) break
-    if (skipped.some((s) => s.workload === workload && s.n === n && s.skipped === 'refused') && !rows.some((r) => r.workload === workload && r.n === n)) continue
-    torch.push(await runTorch({ python, workload, n, runs: first.runs, minSeconds: first.minSeconds, seed: first.seed }, log))
+  const done = new Set<string>()
+  for (const r of rows) {
+    const key = `${r.workload}:${r.n}`
+    const spec = runnable.find((s) => s.workload === r.workload && s.n === r.n)
+    if (done.has(key) || spec === undefined) continue
+    done.add(key)
+    torch.push(await runTorch({ python, workload: r.workload, n: r.n, runs: spec.runs, minSeconds: spec.minSeconds, seed: spec.seed }, log))
   }
   return { rows, skipped, torch }
 }
