@@ -9,7 +9,8 @@ export interface BenchReport {
   readonly torchNote?: string
 }
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
+/** Bytes as MiB (KiB below 1 MiB, so small rows do not read as 0). */
+const mib = (bytes: number) => (bytes < 2 ** 20 ? `${(bytes / 2 ** 10).toFixed(0)} KiB` : `${(bytes / 2 ** 20).toFixed(0)} MiB`)
 
 /** Steps/s with three significant digits (0.155, 3.42, 239). */
 export function formatRate(rate: number): string {
