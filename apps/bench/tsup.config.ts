@@ -1,0 +1,4 @@
+import { libraryBuild } from '../../tsup.shared.js'
+
+// One entry, the CLI (shebang kept); no declarations: the bench is an application, not a library.
+export default libraryBuild({ entry: { cli: 'src/cli.ts' }, dts: false })
