@@ -1,0 +1,371 @@
+import * as tf from '@tensorflow/tfjs'
+import { MASK_VALUE } from './logsumexp.js'
+import type { PairwiseLseAttrs } from './pairwise-lse-kernel.js'
+
+/**
+ * The fused pairwise log-sum-exp (contract: `pairwise-lse-kernel.ts`) written with stock tfjs ops, one
+ * `tileSize × tileSize` block of the N×M logit matrix at a time — the path of every backend without the prebuilt
+ * kernel (WebGPU, WebGL, tensorflow). Memory O((N + M)·d + tileSize²): no N×M buffer is ever built.
+ *
+ * Forward: row-wise online logsumexp over column tiles (running max m and sum s per row:
+ *   m' = max(m, rowmax(tile)), s' = s·exp(m − m') + Σ_j exp(tile − m'), lse = m + log s).
+ * Backward: each tile is recomputed, P = exp(tile − lse) (0 on excluded entries), G = dy ⊙ P, and da, db, dw are
+ * accumulated tile by tile from matmuls (dot form and p = 2) or per-dimension sums (other p).
+ *
+ * Every matmul is a plain (non-transposed) one: tfjs-wasm sends only `matMul` without transposeA/transposeB to
+ * XNNPACK; its transposed fallback was ~10× slower (docs/tfjs-backends.md). The candidates are transposed once
+ * (O(M·d)), a tile never. Intermediates of tile size are disposed as soon as they are used, so about two tile-sized
+ * buffers are alive at a time. Both functions take a [d] weight vector `w` and return tensors owned by the caller.
+ */
+
+/** Default rows × columns of one tile (4 MB per tile-sized float32 buffer). */
+export const DEFAULT_TILE_SIZE = 1024
+
+/** cl-ica adds 1e-12 inside |·| for p < 1 (the same constant as `distance.ts`). */
+const SMALL_P_EPS = 1e-12
+
+interface Range {
+  readonly start: number
+  readonly size: number
+}
+
+function ranges(total: number, tile: number): Range[] {
+  const out: Range[] = []
+  for (let start = 0; start < total; start += tile) out.push({ start, size: Math.min(tile, total - start) })
+  return out
+}
+
+/** Column tile of the candidates, prepared once per call (O(M·d) in all). */
+interface ColumnTile extends Range {
+  /** Right factor of the logits matmul: bᵀ [d, tc] (dot) or [bᵀ; 1; ‖b‖²_w] [d + 2, tc] (p = 2). */
+  readonly right?: tf.Tensor2D
+  /** Row k of bᵀ as [1, tc], one per dimension (other p). */
+  readonly bRows?: tf.Tensor2D[]
+}
+
+/** Row tile of the anchors. */
+interface RowTile extends Range {
+  /** Left factor of the logits matmul: a ⊙ w [tr, d] (dot) or [2·a ⊙ w, −‖a‖²_w, −1] [tr, d + 2] (p = 2). */
+  readonly left?: tf.Tensor2D
+  /** Column k of a as [tr, 1], one per dimension (other p). */
+  readonly aCols?: tf.Tensor2D[]
+}
+
+/** Whether the form is computed dimension by dimension (Lp with p ≠ 2) instead of by matmuls. */
+function perDimension(attrs: PairwiseLseAttrs): boolean {
+  return attrs.form === 'lp' && attrs.p !== 2
+}
+
+function prepareColumns(b: tf.Tensor2D, w: tf.Tensor1D, attrs: PairwiseLseAttrs, tile: number): ColumnTile[] {
+  const [m, d] = b.shape
+  const bT = tf.transpose(b) as tf.Tensor2D // [d, M], once
+  return ranges(m, tile).map((r): ColumnTile => {
+    const cols = m <= tile ? bT : (tf.slice(bT, [0, r.start], [d, r.size]) as tf.Tensor2D)
+    if (attrs.form === 'dot') return { ...r, right: cols }
+    if (attrs.p === 2) {
+      const normB = tf.matMul(tf.reshape(w, [1, d]), tf.square(cols)) // [1, tc]
+      return { ...r, right: tf.concat([cols, tf.ones([1, r.size]), normB], 0) as tf.Tensor2D }
+    }
+    return { ...r, bRows: tf.split(cols, d, 0) as tf.Tensor2D[] }
+  })
+}
+
+function prepareRows(rows: tf.Tensor2D, w: tf.Tensor1D, attrs: PairwiseLseAttrs, r: Range): RowTile {
+  const d = rows.shape[1]
+  if (attrs.form === 'dot') return { ...r, left: tf.mul(rows, w) as tf.Tensor2D }
+  if (attrs.p === 2) {
+    const aw = tf.mul(rows, w)
+    const normA = tf.sum(tf.mul(aw, rows), 1, true)
+    return { ...r, left: tf.concat([tf.mul(aw, 2), tf.neg(normA), tf.fill([r.size, 1], -1)], 1) as tf.Tensor2D }
+  }
+  return { ...r, aCols: tf.split(rows, d, 1) as tf.Tensor2D[] }
+}
+
+/** y = f(x), then dispose x: x is an intermediate of this module, dropped as soon as it is used (tile² memory). */
+function then<T extends tf.Tensor>(x: tf.Tensor, f: (x: tf.Tensor) => T): T {
+  const y = f(x)
+  x.dispose()
+  return y
+}
+
+/** x + y, disposing both (accumulators and tile intermediates). */
+function addOwned<T extends tf.Tensor>(x: T | undefined, y: T): T {
+  if (x === undefined) return y
+  const sum = tf.add(x, y) as T
+  tf.dispose([x, y])
+  return sum
+}
+
+/** |a − b| per pair of a column [tr, 1] and a row [1, tc] (+ 1e-12 for p < 1, as cl-ica and `distance.ts`). */
+function pairAbs(aCol: tf.Tensor, bRow: tf.Tensor, p: number): tf.Tensor {
+  const abs = then(tf.sub(aCol, bRow), tf.abs)
+  return p < 1 ? then(abs, (x) => tf.add(x, SMALL_P_EPS)) : abs
+}
+
+/** |x|^p of |x| (disposes the input unless p = 1). */
+function powP(abs: tf.Tensor, p: number): tf.Tensor {
+  return p === 1 ? abs : then(abs, (x) => tf.pow(x, p))
+}
+
+/** The logits ℓ of one tile, [tr, tc], without the self mask. */
+function tileLogits(row: RowTile, col: ColumnTile, wk: readonly tf.Tensor[], attrs: PairwiseLseAttrs): tf.Tensor2D {
+  if (attrs.form === 'dot') return tf.matMul(row.left!, col.right!)
+  if (attrs.p === 2) {
+    // 2·(a⊙w)bᵀ − ‖a‖²_w − ‖b‖²_w as one matmul, clamped ≤ 0 (d ≥ 0) like `negPairwiseLpDistance`.
+    return then(tf.matMul(row.left!, col.right!), (x) => tf.minimum(x, 0)) as tf.Tensor2D
+  }
+  let acc: tf.Tensor | undefined
+  row.aCols!.forEach((aCol, k) => {
+    const term = then(powP(pairAbs(aCol, col.bRows![k]!, attrs.p), attrs.p), (x) => tf.mul(x, wk[k]!))
+    acc = addOwned(acc, term)
+  })
+  return then(acc!, tf.neg) as tf.Tensor2D
+}
+
+/**
+ * 1 at the tile's excluded entries j = i + rowOffset, 0 elsewhere, [tr, tc]; undefined when the tile has none.
+ * Built by comparing index ranges, not with `tf.oneHot`: wasm's float32 oneHot writes the on/off values' int32 bits
+ * (on = 1 becomes 1.4e-45, −1e9 becomes −916.8), and oneHot requires depth ≥ 2.
+ */
+function selfEntries(row: Range, col: Range, attrs: PairwiseLseAttrs): tf.Tensor2D | undefined {
+  if (!attrs.excludeSelf) return undefined
+  const first = attrs.rowOffset + row.start // global index of the tile's first row
+  if (Math.max(first, col.start) >= Math.min(first + row.size, col.start + col.size)) return undefined
+  return tf.tidy(() => {
+    const rowCols = tf.reshape(tf.range(first - col.start, first - col.start + row.size, 1, 'int32'), [row.size, 1])
+    const cols = tf.reshape(tf.range(0, col.size, 1, 'int32'), [1, col.size])
+    return tf.cast(tf.equal(rowCols, cols), 'float32') as tf.Tensor2D
+  })
+}
+
+/**
+ * ℓ of a tile with the excluded entries at ℓ + MASK_VALUE (as the stock `selfMask`), and for the backward pass the
+ * 0/1 matrix that zeroes them (so P is exactly 0 there, even in a row without candidates).
+ */
+function maskedTile(
+  row: RowTile,
+  col: ColumnTile,
+  wk: readonly tf.Tensor[],
+  attrs: PairwiseLseAttrs,
+  withKeep: boolean,
+): { logits: tf.Tensor2D; keep?: tf.Tensor2D } {
+  const logits = tileLogits(row, col, wk, attrs)
+  const self = selfEntries(row, col, attrs)
+  if (self === undefined) return { logits }
+  const masked = then(logits, (x) => then(tf.mul(self, MASK_VALUE), (mk) => tf.add(x, mk))) as tf.Tensor2D
+  if (!withKeep) {
+    self.dispose()
+    return { logits: masked }
+  }
+  return { logits: masked, keep: then(self, (x) => tf.sub(1, x)) as tf.Tensor2D }
+}
+
+/** The row without any candidate, if there is one (only when M = 1 and the single candidate is the row itself). */
+function emptyRow(n: number, m: number, attrs: PairwiseLseAttrs): number | undefined {
+  if (!attrs.excludeSelf || m !== 1) return undefined
+  const i = -attrs.rowOffset // the row i with i + rowOffset = 0
+  return i >= 0 && i < n ? i : undefined
+}
+
+/** Rows [start, start + size) of a matrix (the matrix itself when that is all of it). */
+function rowsOf(x: tf.Tensor2D, r: Range): tf.Tensor2D {
+  return r.start === 0 && r.size === x.shape[0] ? x : (tf.slice(x, [r.start, 0], [r.size, -1]) as tf.Tensor2D)
+}
+
+/** Forward: lse [N] of the contract, tile by tile. */
+export function tiledPairwiseLseForward(
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  w: tf.Tensor1D,
+  attrs: PairwiseLseAttrs,
+  tileSize: number = DEFAULT_TILE_SIZE,
+): tf.Tensor1D {
+  return tf.tidy(() => {
+    const [n] = a.shape
+    const [m, d] = b.shape
+    const wk = perDimension(attrs) ? tf.split(w, d) : []
+    const cols = prepareColumns(b, w, attrs, tileSize)
+    const parts = ranges(n, tileSize).map((r) => {
+      const row = prepareRows(rowsOf(a, r), w, attrs, r)
+      let max: tf.Tensor | undefined
+      let sum: tf.Tensor | undefined
+      for (const col of cols) {
+        const [nextMax, nextSum] = tf.tidy(() => {
+          const { logits } = maskedTile(row, col, wk, attrs, false)
+          const tileMax = tf.max(logits, 1, true)
+          const newMax = max === undefined ? tileMax : tf.maximum(max, tileMax)
+          const tileSum = then(then(logits, (x) => tf.sub(x, newMax)), (x) => then(tf.exp(x), (e) => tf.sum(e, 1, true)))
+          const newSum = sum === undefined ? tileSum : tf.add(tf.mul(sum, tf.exp(tf.sub(max!, newMax))), tileSum)
+          return [newMax, newSum]
+        })
+        if (max !== undefined) tf.dispose([max, sum!])
+        max = nextMax
+        sum = nextSum
+      }
+      return tf.reshape(tf.add(max!, tf.log(sum!)), [r.size])
+    })
+    const lse = (parts.length === 1 ? parts[0]! : tf.concat(parts)) as tf.Tensor1D
+    const empty = emptyRow(n, m, attrs)
+    if (empty === undefined) return lse
+    // The contract: a row without candidates is exactly MASK_VALUE (not its masked logit ℓ + MASK_VALUE).
+    const pieces = [tf.slice(lse, [0], [empty]), tf.fill([1], MASK_VALUE), tf.slice(lse, [empty + 1], [n - empty - 1])]
+    return tf.concat(pieces.filter((t) => t.size > 0)) as tf.Tensor1D
+  })
+}
+
+/** Σ over rows of a [tr, c] matrix as [1, c], by a plain matmul with ones [1, tr] (no transposed reduction). */
+function columnSums(ones: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(ones, x)
+}
+
+/** Per-tile contributions of the backward pass (see `finishRows` / `finishColumns`). */
+type TileGrads = {
+  /** Row-side accumulator, [tr, ·]. */
+  readonly rowSide: tf.Tensor2D
+  /** Transposed column-side accumulator, [·, tc]. */
+  readonly colSide: tf.Tensor2D
+  /** −Σ G ⊙ |a − b|^p per dimension (other p only), [d]. */
+  readonly dw?: tf.Tensor1D
+}
+
+/**
+ * Backward: [da [N, d], db [M, d], dw [d]], the gradient of Σ_i dy_i·lse_i (contract formulas), recomputing each tile.
+ * Excluded entries get P = 0 exactly, so a row without candidates passes no gradient.
+ */
+export function tiledPairwiseLseBackward(
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  w: tf.Tensor1D,
+  lse: tf.Tensor1D,
+  dy: tf.Tensor1D,
+  attrs: PairwiseLseAttrs,
+  tileSize: number = DEFAULT_TILE_SIZE,
+): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D] {
+  return tf.tidy(() => {
+    const [n, d] = a.shape
+    const [m] = b.shape
+    const { form, p } = attrs
+    const general = perDimension(attrs)
+    const wk = general ? tf.split(w, d) : []
+    const cols = prepareColumns(b, w, attrs, tileSize)
+    // Right factor of G·b: b [tc, d] (dot) or [b, 1] [tc, d + 1] (p = 2: the last column of G·[b, 1] is rowsum G).
+    const bRight = general
+      ? []
+      : cols.map((c) => {
+          const bc = rowsOf(b, c)
+          return form === 'dot' ? bc : (tf.concat([bc, tf.ones([c.size, 1])], 1) as tf.Tensor2D)
+        })
+    const colAcc: (tf.Tensor2D | undefined)[] = cols.map(() => undefined)
+    const daParts: tf.Tensor2D[] = []
+    let dw: tf.Tensor1D | undefined
+    const lse2 = tf.reshape(lse, [n, 1]) as tf.Tensor2D
+    const dy2 = tf.reshape(dy, [n, 1]) as tf.Tensor2D
+    for (const r of ranges(n, tileSize)) {
+      const aRows = rowsOf(a, r)
+      const row = prepareRows(aRows, w, attrs, r)
+      const lseR = rowsOf(lse2, r)
+      const dyR = rowsOf(dy2, r)
+      // Left factor of Gᵀa as a plain matmul aᵀG: aᵀ [d, tr] (dot) or [a, 1]ᵀ [d + 1, tr] (p = 2: colsum G rides along).
+      const aLeft = general
+        ? undefined
+        : (tf.transpose(form === 'dot' ? aRows : tf.concat([aRows, tf.ones([r.size, 1])], 1)) as tf.Tensor2D)
+      const ones = tf.ones([1, r.size]) as tf.Tensor2D
+      let rowAcc: tf.Tensor2D | undefined
+      let dwAcc: tf.Tensor1D | undefined
+      cols.forEach((col, c) => {
+        const grads = tf.tidy<TileGrads>(() => {
+          const { logits, keep } = maskedTile(row, col, wk, attrs, true)
+          let prob = then(then(logits, (x) => tf.sub(x, lseR)), tf.exp)
+          if (keep !== undefined) prob = then(prob, (x) => tf.mul(x, keep))
+          const g = then(prob, (x) => tf.mul(x, dyR)) as tf.Tensor2D // G = dy ⊙ P
+          if (!general) return { rowSide: tf.matMul(g, bRight[c]!), colSide: tf.matMul(aLeft!, g) }
+          // Other p, dimension by dimension: ∂|a − b|^p/∂a = p·|a − b|^(p−1)·sign(a − b), with sign 0 at a = b (the
+          // self pair of a shared a = b then contributes exactly 0 on both sides).
+          const rowSums: tf.Tensor[] = []
+          const colSums: tf.Tensor[] = []
+          const dwEntries: tf.Tensor[] = []
+          row.aCols!.forEach((aCol, k) => {
+            const bRow = col.bRows![k]!
+            const abs = pairAbs(aCol, bRow, p)
+            const sign = then(tf.sub(aCol, bRow), tf.sign)
+            const powPm1 = p === 1 ? undefined : tf.pow(abs, p - 1)
+            const slope = powPm1 === undefined ? sign : then(sign, (s) => tf.mul(s, powPm1))
+            const gs = then(slope, (x) => tf.mul(x, g)) as tf.Tensor2D
+            rowSums.push(tf.sum(gs, 1, true))
+            colSums.push(then(gs, (x) => columnSums(ones, x as tf.Tensor2D)))
+            const absP = powPm1 === undefined ? abs : then(abs, (x) => then(powPm1, (q) => tf.mul(x, q)))
+            dwEntries.push(then(then(absP, (x) => tf.mul(x, g)), (x) => tf.reshape(tf.sum(x), [1])))
+          })
+          return {
+            rowSide: tf.concat(rowSums, 1) as tf.Tensor2D,
+            colSide: tf.concat(colSums, 0) as tf.Tensor2D,
+            dw: tf.neg(tf.concat(dwEntries)) as tf.Tensor1D,
+          }
+        })
+        rowAcc = addOwned(rowAcc, grads.rowSide)
+        colAcc[c] = addOwned(colAcc[c], grads.colSide)
+        if (grads.dw !== undefined) dwAcc = addOwned(dwAcc, grads.dw)
+      })
+      const [daR, dwR] = tf.tidy(() => finishRows(aRows, w, rowAcc!, dwAcc, attrs))
+      tf.dispose([rowAcc!, ...(dwAcc === undefined ? [] : [dwAcc])])
+      daParts.push(daR)
+      dw = addOwned(dw, dwR)
+    }
+    const colAll = (colAcc.length === 1 ? colAcc[0]! : tf.concat(colAcc as tf.Tensor2D[], 1)) as tf.Tensor2D
+    const [db, dwCols] = finishColumns(b, w, tf.transpose(colAll) as tf.Tensor2D, attrs)
+    const da = (daParts.length === 1 ? daParts[0]! : tf.concat(daParts, 0)) as tf.Tensor2D
+    return [da, db, (dwCols === undefined ? dw! : tf.add(dw!, dwCols)) as tf.Tensor1D]
+  })
+}
+
+/**
+ * da of a row tile and its share of dw, from the row-side accumulator:
+ *   dot   acc = G·b:               da = acc ⊙ w,                 dw += Σ_i a ⊙ acc
+ *   p = 2 acc = G·[b, 1] = [Gb, rs]: da = −2w ⊙ (rs·a − Gb),     dw += −Σ_i (rs·a² − 2 a ⊙ Gb)
+ *   other acc = Σ_j G ⊙ slope:     da = −p·w ⊙ acc,              dw += −Σ_ij G ⊙ |a − b|^p (accumulated per tile)
+ */
+function finishRows(
+  a: tf.Tensor2D,
+  w: tf.Tensor1D,
+  acc: tf.Tensor2D,
+  dwAcc: tf.Tensor1D | undefined,
+  attrs: PairwiseLseAttrs,
+): [tf.Tensor2D, tf.Tensor1D] {
+  const [tr, d] = a.shape
+  const ones = tf.ones([1, tr]) as tf.Tensor2D
+  if (attrs.form === 'dot') {
+    return [tf.mul(acc, w) as tf.Tensor2D, tf.reshape(columnSums(ones, tf.mul(a, acc) as tf.Tensor2D), [d]) as tf.Tensor1D]
+  }
+  if (attrs.p === 2) {
+    const gb = tf.slice(acc, [0, 0], [tr, d])
+    const rs = tf.slice(acc, [0, d], [tr, 1])
+    const da = tf.mul(tf.sub(tf.mul(rs, a), gb), tf.mul(w, -2)) as tf.Tensor2D
+    const perRow = tf.sub(tf.mul(rs, tf.square(a)), tf.mul(tf.mul(a, gb), 2)) as tf.Tensor2D
+    return [da, tf.reshape(tf.neg(columnSums(ones, perRow)), [d]) as tf.Tensor1D]
+  }
+  return [tf.mul(acc, tf.mul(w, -attrs.p)) as tf.Tensor2D, tf.clone(dwAcc!)]
+}
+
+/**
+ * db from the column-side accumulator (transposed back to [M, ·]):
+ *   dot   acc = Gᵀa:                db = acc ⊙ w
+ *   p = 2 acc = Gᵀ[a, 1] = [Gᵀa, cs]: db = 2w ⊙ (Gᵀa − cs·b),  dw += −Σ_j cs·b²
+ *   other acc = Σ_i G ⊙ slope:      db = p·w ⊙ acc
+ */
+function finishColumns(
+  b: tf.Tensor2D,
+  w: tf.Tensor1D,
+  acc: tf.Tensor2D,
+  attrs: PairwiseLseAttrs,
+): [tf.Tensor2D, tf.Tensor1D | undefined] {
+  const [m, d] = b.shape
+  if (attrs.form === 'dot') return [tf.mul(acc, w) as tf.Tensor2D, undefined]
+  if (attrs.p === 2) {
+    const gta = tf.slice(acc, [0, 0], [m, d])
+    const cs = tf.slice(acc, [0, d], [m, 1])
+    const db = tf.mul(tf.sub(gta, tf.mul(cs, b)), tf.mul(w, 2)) as tf.Tensor2D
+    const dw = tf.neg(tf.matMul(tf.reshape(cs, [1, m]), tf.square(b)))
+    return [db, tf.reshape(dw, [d]) as tf.Tensor1D]
+  }
+  return [tf.mul(acc, tf.mul(w, attrs.p)) as tf.Tensor2D, undefined]
+}
