@@ -89,6 +89,7 @@ for (const form of ['dot', 'lp'] as const) {
   for (const p of form === 'dot' ? [1] : [2, 1, 0.5, 3]) {
     cases.push(
       { name: `${form} p=${p}, 37×23, tile 8`, attrs: { form, p, excludeSelf: false, rowOffset: 0 }, n: 37, m: 23, shared: false, tile: 8 },
+      { name: `${form} p=${p}, shared 30, self included, tile 7`, attrs: { form, p, excludeSelf: false, rowOffset: 0 }, n: 30, m: 30, shared: true, tile: 7 },
       { name: `${form} p=${p}, shared 29, excl. self, tile 7`, attrs: { form, p, excludeSelf: true, rowOffset: 0 }, n: 29, m: 29, shared: true, tile: 7 },
       { name: `${form} p=${p}, rows 5..16 of 19, excl. self, tile 4`, attrs: { form, p, excludeSelf: true, rowOffset: 5 }, n: 11, m: 19, shared: false, tile: 4 },
       { name: `${form} p=${p}, 1×1 excl. self (empty row)`, attrs: { form, p, excludeSelf: true, rowOffset: 0 }, n: 1, m: 1, shared: true, tile: 1024 },
@@ -256,7 +257,6 @@ describe('validation', () => {
     expect(() => pairwiseLogSumExp(a, a, w, { ...attrs, excludeSelf: 1 as unknown as boolean })).toThrow(/attrs\.excludeSelf/)
     expect(() => pairwiseLogSumExp(a, tf.zeros([3, 3]) as tf.Tensor2D, w, attrs)).toThrow(ShapeMismatchError)
     expect(() => pairwiseLogSumExp(a, a, tf.ones([3]), attrs)).toThrow(ShapeMismatchError)
-    tf.disposeVariables()
     tf.dispose([a, w])
   })
 })
