@@ -57,22 +57,29 @@ function fusedOp(attrs: PairwiseLseAttrs, tileSize: number, useKernels: boolean)
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [a, b, w] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]
     const save = args[3] as tf.GradSaveFunc
-    const lse = (
-      useKernels && hasKernel(PAIRWISE_LSE_FORWARD)
-        ? single(tf.engine().runKernel(PAIRWISE_LSE_FORWARD, { a, b, w }, kernelAttrs))
-        : tiledPairwiseLseForward(a, b, w, attrs, tileSize)
-    ) as tf.Tensor1D
-    save([a, b, w, lse])
+    let lse: tf.Tensor1D
+    if (useKernels && hasKernel(PAIRWISE_LSE_FORWARD)) {
+      lse = single(tf.engine().runKernel(PAIRWISE_LSE_FORWARD, { a, b, w }, kernelAttrs)) as tf.Tensor1D
+      save([a, b, w, lse])
+    } else {
+      const out = tiledPairwiseLseForward(a, b, w, attrs, tileSize)
+      lse = out.lse
+      save([a, b, w, lse, out.tileLse]) // the per-tile logsumexps let the tiled backward use one softmax per tile
+    }
     return {
       value: lse,
       gradFunc: (dy, saved) => {
-        const [sa, sb, sw, sLse] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]
+        const [sa, sb, sw, sLse, sTileLse] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor2D?]
         const upstream = dy as tf.Tensor1D
         if (useKernels && hasKernel(PAIRWISE_LSE_BACKWARD)) {
-          const out = tf.engine().runKernel(PAIRWISE_LSE_BACKWARD, { a: sa, b: sb, w: sw, lse: sLse, dy: upstream }, kernelAttrs)
-          return out as tf.Tensor[]
+          const inputs = { a: sa, b: sb, w: sw, lse: sLse, dy: upstream }
+          return tf.engine().runKernel(PAIRWISE_LSE_BACKWARD, inputs, kernelAttrs) as tf.Tensor[]
         }
-        return tiledPairwiseLseBackward(sa, sb, sw, sLse, upstream, attrs, tileSize)
+        return tf.tidy(() => {
+          // forward by the kernel, backward tiled (a backend with only the forward kernel): recompute the tile lse
+          const tileLse = sTileLse ?? tiledPairwiseLseForward(sa, sb, sw, attrs, tileSize).tileLse
+          return tiledPairwiseLseBackward(sa, sb, sw, sLse, tileLse, upstream, attrs, tileSize)
+        })
       },
     }
   })

@@ -102,62 +102,84 @@ function pairAbs(aCol: tf.Tensor, bRow: tf.Tensor, p: number): tf.Tensor {
   return p < 1 ? then(abs, (x) => tf.add(x, SMALL_P_EPS)) : abs
 }
 
-/** |x|^p of |x| (disposes the input unless p = 1). */
-function powP(abs: tf.Tensor, p: number): tf.Tensor {
-  return p === 1 ? abs : then(abs, (x) => tf.pow(x, p))
-}
-
-/** The logits ℓ of one tile, [tr, tc], without the self mask. */
-function tileLogits(row: RowTile, col: ColumnTile, wk: readonly tf.Tensor[], attrs: PairwiseLseAttrs): tf.Tensor2D {
-  if (attrs.form === 'dot') return tf.matMul(row.left!, col.right!)
-  if (attrs.p === 2) {
-    // 2·(a⊙w)bᵀ − ‖a‖²_w − ‖b‖²_w as one matmul, clamped ≤ 0 (d ≥ 0) like `negPairwiseLpDistance`.
-    return then(tf.matMul(row.left!, col.right!), (x) => tf.minimum(x, 0)) as tf.Tensor2D
-  }
-  let acc: tf.Tensor | undefined
-  row.aCols!.forEach((aCol, k) => {
-    const term = then(powP(pairAbs(aCol, col.bRows![k]!, attrs.p), attrs.p), (x) => tf.mul(x, wk[k]!))
-    acc = addOwned(acc, term)
-  })
-  return then(acc!, tf.neg) as tf.Tensor2D
+/** |x|^q of |x| ≥ 0 (disposes the input unless q = 1); cheap ops for the common q (wasm's Pow is ~10× an Abs). */
+function powAbs(abs: tf.Tensor, q: number): tf.Tensor {
+  if (q === 1) return abs
+  if (q === 2) return then(abs, tf.square)
+  if (q === 0.5) return then(abs, tf.sqrt)
+  if (q === -0.5) return then(abs, tf.rsqrt)
+  if (q === 3) return then(abs, (x) => then(tf.square(x), (sq) => tf.mul(sq, x)))
+  return then(abs, (x) => tf.pow(x, q))
 }
 
 /**
- * 1 at the tile's excluded entries j = i + rowOffset, 0 elsewhere, [tr, tc]; undefined when the tile has none.
- * Built by comparing index ranges, not with `tf.oneHot`: wasm's float32 oneHot writes the on/off values' int32 bits
- * (on = 1 becomes 1.4e-45, −1e9 becomes −916.8), and oneHot requires depth ≥ 2.
+ * The logits ℓ of one tile, [tr, tc], without the self mask. The p = 2 matmul form 2·(a⊙w)bᵀ − ‖a‖²_w − ‖b‖²_w is
+ * not clamped to ≤ 0 as in `negPairwiseLpDistance`: for coincident points rounding leaves ℓ ≈ ±1e-7·‖a‖²_w, which
+ * changes lse by as little, and wasm's Minimum costs as much as the matmul itself.
  */
-function selfEntries(row: Range, col: Range, attrs: PairwiseLseAttrs): tf.Tensor2D | undefined {
+function tileLogits(row: RowTile, col: ColumnTile, negW: readonly tf.Tensor[], attrs: PairwiseLseAttrs): tf.Tensor2D {
+  if (col.right !== undefined) return tf.matMul(row.left!, col.right)
+  let acc: tf.Tensor | undefined
+  row.aCols!.forEach((aCol, k) => {
+    const term = then(powAbs(pairAbs(aCol, col.bRows![k]!, attrs.p), attrs.p), (x) => tf.mul(x, negW[k]!))
+    acc = addOwned(acc, term)
+  })
+  return acc as tf.Tensor2D
+}
+
+/** Per-call cache of self-mask tiles, keyed by (first row − first column, rows, columns); aligned tiles share one. */
+type MaskCache = Map<string, tf.Tensor2D>
+
+/**
+ * MASK_VALUE at the tile's excluded entries j = i + rowOffset, 0 elsewhere, [tr, tc]; undefined when the tile has none.
+ * Built by comparing index ranges, not with `tf.oneHot`: wasm's float32 oneHot writes the on/off values' int32 bits
+ * (−1e9 becomes −916.8), and oneHot requires depth ≥ 2.
+ */
+function selfMask(row: Range, col: Range, attrs: PairwiseLseAttrs, cache: MaskCache): tf.Tensor2D | undefined {
   if (!attrs.excludeSelf) return undefined
   const first = attrs.rowOffset + row.start // global index of the tile's first row
   if (Math.max(first, col.start) >= Math.min(first + row.size, col.start + col.size)) return undefined
-  return tf.tidy(() => {
-    const rowCols = tf.reshape(tf.range(first - col.start, first - col.start + row.size, 1, 'int32'), [row.size, 1])
-    const cols = tf.reshape(tf.range(0, col.size, 1, 'int32'), [1, col.size])
-    return tf.cast(tf.equal(rowCols, cols), 'float32') as tf.Tensor2D
-  })
+  const shift = first - col.start
+  const key = `${shift},${row.size},${col.size}`
+  let mask = cache.get(key)
+  if (mask === undefined) {
+    // kept past the tile's tidy; the call disposes the cache at its end (`withMaskCache`)
+    mask = tf.keep(tf.tidy(() => {
+      const rowCols = tf.reshape(tf.range(shift, shift + row.size, 1, 'int32'), [row.size, 1])
+      const cols = tf.reshape(tf.range(0, col.size, 1, 'int32'), [1, col.size])
+      return tf.mul(tf.cast(tf.equal(rowCols, cols), 'float32'), MASK_VALUE) as tf.Tensor2D
+    }))
+    cache.set(key, mask)
+  }
+  return mask
+}
+
+/** Run `fn` with a fresh mask cache and dispose the cached masks afterwards (also on a throw). */
+function withMaskCache<T>(fn: (cache: MaskCache) => T): T {
+  const cache: MaskCache = new Map()
+  try {
+    return fn(cache)
+  } finally {
+    tf.dispose([...cache.values()])
+  }
+}
+
+/** ℓ of a tile with the excluded entries at ℓ + MASK_VALUE (as the stock `selfMask`). */
+function maskedTile(row: RowTile, col: ColumnTile, negW: readonly tf.Tensor[], attrs: PairwiseLseAttrs, cache: MaskCache): tf.Tensor2D {
+  const logits = tileLogits(row, col, negW, attrs)
+  const mask = selfMask(row, col, attrs, cache)
+  return mask === undefined ? logits : (then(logits, (x) => tf.add(x, mask)) as tf.Tensor2D)
 }
 
 /**
- * ℓ of a tile with the excluded entries at ℓ + MASK_VALUE (as the stock `selfMask`), and for the backward pass the
- * 0/1 matrix that zeroes them (so P is exactly 0 there, even in a row without candidates).
+ * Row-wise softmax of a tile and its logsumexp, from one softmax kernel (vectorised on wasm, where `tf.exp` is ~4×
+ * slower): with m = rowmax ℓ, the softmax is 1/Σ_j exp(ℓ_j − m) at the maximum, so lse = m − log max_j P_j.
  */
-function maskedTile(
-  row: RowTile,
-  col: ColumnTile,
-  wk: readonly tf.Tensor[],
-  attrs: PairwiseLseAttrs,
-  withKeep: boolean,
-): { logits: tf.Tensor2D; keep?: tf.Tensor2D } {
-  const logits = tileLogits(row, col, wk, attrs)
-  const self = selfEntries(row, col, attrs)
-  if (self === undefined) return { logits }
-  const masked = then(logits, (x) => then(tf.mul(self, MASK_VALUE), (mk) => tf.add(x, mk))) as tf.Tensor2D
-  if (!withKeep) {
-    self.dispose()
-    return { logits: masked }
-  }
-  return { logits: masked, keep: then(self, (x) => tf.sub(1, x)) as tf.Tensor2D }
+function softmaxAndLse(logits: tf.Tensor2D, withLse: boolean): { prob: tf.Tensor2D; lse?: tf.Tensor2D } {
+  const prob = tf.softmax(logits) as tf.Tensor2D
+  if (!withLse) return { prob }
+  const lse = tf.tidy(() => tf.sub(tf.max(logits, 1, true), tf.log(tf.max(prob, 1, true)))) as tf.Tensor2D
+  return { prob, lse }
 }
 
 /** The row without any candidate, if there is one (only when M = 1 and the single candidate is the row itself). */
@@ -167,50 +189,65 @@ function emptyRow(n: number, m: number, attrs: PairwiseLseAttrs): number | undef
   return i >= 0 && i < n ? i : undefined
 }
 
+/** x [n] with entry i replaced by `value` (concat of slices; no scatter kernel needed). */
+function replaceEntry(x: tf.Tensor1D, i: number, value: number): tf.Tensor1D {
+  const n = x.shape[0]
+  const pieces = [tf.slice(x, [0], [i]), tf.fill([1], value), tf.slice(x, [i + 1], [n - i - 1])]
+  return tf.concat(pieces.filter((t) => t.size > 0)) as tf.Tensor1D
+}
+
 /** Rows [start, start + size) of a matrix (the matrix itself when that is all of it). */
 function rowsOf(x: tf.Tensor2D, r: Range): tf.Tensor2D {
   return r.start === 0 && r.size === x.shape[0] ? x : (tf.slice(x, [r.start, 0], [r.size, -1]) as tf.Tensor2D)
 }
 
-/** Forward: lse [N] of the contract, tile by tile. */
+/** Negated per-dimension weights −w_k as d scalars-of-shape-[1] (other p), none otherwise. */
+function negatedWeights(w: tf.Tensor1D, attrs: PairwiseLseAttrs): tf.Tensor[] {
+  return perDimension(attrs) ? tf.split(tf.neg(w), w.shape[0]) : []
+}
+
+/**
+ * Forward: `lse` [N] of the contract, and `tileLse` [N, column tiles], the logsumexp of each row over each column tile
+ * (the backward pass rebuilds P from a tile's softmax with it). Tile by tile; the tile results are combined by one
+ * small row-wise logsumexp.
+ */
 export function tiledPairwiseLseForward(
   a: tf.Tensor2D,
   b: tf.Tensor2D,
   w: tf.Tensor1D,
   attrs: PairwiseLseAttrs,
   tileSize: number = DEFAULT_TILE_SIZE,
-): tf.Tensor1D {
-  return tf.tidy(() => {
+): { lse: tf.Tensor1D; tileLse: tf.Tensor2D } {
+  return withMaskCache((cache) => tf.tidy(() => {
     const [n] = a.shape
-    const [m, d] = b.shape
-    const wk = perDimension(attrs) ? tf.split(w, d) : []
+    const [m] = b.shape
+    const negW = negatedWeights(w, attrs)
     const cols = prepareColumns(b, w, attrs, tileSize)
-    const parts = ranges(n, tileSize).map((r) => {
+    const rowParts = ranges(n, tileSize).map((r) => {
       const row = prepareRows(rowsOf(a, r), w, attrs, r)
-      let max: tf.Tensor | undefined
-      let sum: tf.Tensor | undefined
-      for (const col of cols) {
-        const [nextMax, nextSum] = tf.tidy(() => {
-          const { logits } = maskedTile(row, col, wk, attrs, false)
-          const tileMax = tf.max(logits, 1, true)
-          const newMax = max === undefined ? tileMax : tf.maximum(max, tileMax)
-          const tileSum = then(then(logits, (x) => tf.sub(x, newMax)), (x) => then(tf.exp(x), (e) => tf.sum(e, 1, true)))
-          const newSum = sum === undefined ? tileSum : tf.add(tf.mul(sum, tf.exp(tf.sub(max!, newMax))), tileSum)
-          return [newMax, newSum]
-        })
-        if (max !== undefined) tf.dispose([max, sum!])
-        max = nextMax
-        sum = nextSum
-      }
-      return tf.reshape(tf.add(max!, tf.log(sum!)), [r.size])
+      const perTile = cols.map((col) =>
+        tf.tidy(() => {
+          const logits = maskedTile(row, col, negW, attrs, cache)
+          const { prob, lse } = softmaxAndLse(logits, true)
+          tf.dispose([prob, logits])
+          return lse!
+        }),
+      )
+      return perTile.length === 1 ? perTile[0]! : tf.concat(perTile, 1)
     })
-    const lse = (parts.length === 1 ? parts[0]! : tf.concat(parts)) as tf.Tensor1D
+    const tileLse = (rowParts.length === 1 ? rowParts[0]! : tf.concat(rowParts, 0)) as tf.Tensor2D
+    let lse = (cols.length === 1 ? tf.reshape(tileLse, [n]) : rowLogSumExp(tileLse)) as tf.Tensor1D
     const empty = emptyRow(n, m, attrs)
-    if (empty === undefined) return lse
     // The contract: a row without candidates is exactly MASK_VALUE (not its masked logit ℓ + MASK_VALUE).
-    const pieces = [tf.slice(lse, [0], [empty]), tf.fill([1], MASK_VALUE), tf.slice(lse, [empty + 1], [n - empty - 1])]
-    return tf.concat(pieces.filter((t) => t.size > 0)) as tf.Tensor1D
-  })
+    if (empty !== undefined) lse = replaceEntry(lse, empty, MASK_VALUE)
+    return { lse, tileLse }
+  }))
+}
+
+/** log Σ_j exp x_ij per row of a small [N, k] matrix. */
+function rowLogSumExp(x: tf.Tensor2D): tf.Tensor1D {
+  const m = tf.max(x, 1, true)
+  return tf.reshape(tf.add(m, tf.log(tf.sum(tf.exp(tf.sub(x, m)), 1, true))), [x.shape[0]]) as tf.Tensor1D
 }
 
 /** Σ over rows of a [tr, c] matrix as [1, c], by a plain matmul with ones [1, tr] (no transposed reduction). */
@@ -230,23 +267,26 @@ type TileGrads = {
 
 /**
  * Backward: [da [N, d], db [M, d], dw [d]], the gradient of Σ_i dy_i·lse_i (contract formulas), recomputing each tile.
- * Excluded entries get P = 0 exactly, so a row without candidates passes no gradient.
+ * G = dy ⊙ P with P = softmax_tile(ℓ) · exp(tileLse − lse) per row, so G itself is never materialised for the matmul
+ * forms: its row scale r = dy·exp(tileLse − lse) is applied to G·b afterwards and to a before aᵀG. Excluded entries
+ * have P = 0; a row without candidates passes no gradient.
  */
 export function tiledPairwiseLseBackward(
   a: tf.Tensor2D,
   b: tf.Tensor2D,
   w: tf.Tensor1D,
   lse: tf.Tensor1D,
+  tileLse: tf.Tensor2D,
   dy: tf.Tensor1D,
   attrs: PairwiseLseAttrs,
   tileSize: number = DEFAULT_TILE_SIZE,
 ): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D] {
-  return tf.tidy(() => {
+  return withMaskCache((cache) => tf.tidy(() => {
     const [n, d] = a.shape
     const [m] = b.shape
     const { form, p } = attrs
     const general = perDimension(attrs)
-    const wk = general ? tf.split(w, d) : []
+    const negW = negatedWeights(w, attrs)
     const cols = prepareColumns(b, w, attrs, tileSize)
     // Right factor of G·b: b [tc, d] (dot) or [b, 1] [tc, d + 1] (p = 2: the last column of G·[b, 1] is rowsum G).
     const bRight = general
@@ -255,30 +295,35 @@ export function tiledPairwiseLseBackward(
           const bc = rowsOf(b, c)
           return form === 'dot' ? bc : (tf.concat([bc, tf.ones([c.size, 1])], 1) as tf.Tensor2D)
         })
+    // Row scale r_ic = dy_i·exp(tileLse_ic − lse_i), [N, column tiles]; 0 for a row without candidates.
+    const empty = emptyRow(n, m, attrs)
+    const dyLive = empty === undefined ? dy : replaceEntry(dy, empty, 0)
+    const scale = tf.mul(tf.exp(tf.sub(tileLse, tf.reshape(lse, [n, 1]))), tf.reshape(dyLive, [n, 1])) as tf.Tensor2D
     const colAcc: (tf.Tensor2D | undefined)[] = cols.map(() => undefined)
     const daParts: tf.Tensor2D[] = []
     let dw: tf.Tensor1D | undefined
-    const lse2 = tf.reshape(lse, [n, 1]) as tf.Tensor2D
-    const dy2 = tf.reshape(dy, [n, 1]) as tf.Tensor2D
     for (const r of ranges(n, tileSize)) {
       const aRows = rowsOf(a, r)
       const row = prepareRows(aRows, w, attrs, r)
-      const lseR = rowsOf(lse2, r)
-      const dyR = rowsOf(dy2, r)
       // Left factor of Gᵀa as a plain matmul aᵀG: aᵀ [d, tr] (dot) or [a, 1]ᵀ [d + 1, tr] (p = 2: colsum G rides along).
       const aLeft = general
         ? undefined
         : (tf.transpose(form === 'dot' ? aRows : tf.concat([aRows, tf.ones([r.size, 1])], 1)) as tf.Tensor2D)
       const ones = tf.ones([1, r.size]) as tf.Tensor2D
+      const scaleR = rowsOf(scale, r)
       let rowAcc: tf.Tensor2D | undefined
       let dwAcc: tf.Tensor1D | undefined
       cols.forEach((col, c) => {
         const grads = tf.tidy<TileGrads>(() => {
-          const { logits, keep } = maskedTile(row, col, wk, attrs, true)
-          let prob = then(then(logits, (x) => tf.sub(x, lseR)), tf.exp)
-          if (keep !== undefined) prob = then(prob, (x) => tf.mul(x, keep))
-          const g = then(prob, (x) => tf.mul(x, dyR)) as tf.Tensor2D // G = dy ⊙ P
-          if (!general) return { rowSide: tf.matMul(g, bRight[c]!), colSide: tf.matMul(aLeft!, g) }
+          const rc = tf.slice(scaleR, [0, c], [r.size, 1]) // [tr, 1]
+          const prob = then(maskedTile(row, col, negW, attrs, cache), (x) => softmaxAndLse(x as tf.Tensor2D, false).prob)
+          if (!general) {
+            // dot: G·b = r ⊙ (P·b), aᵀG = (a ⊙ r)ᵀ P; p = 2 the same with [b, 1] and [a, 1] (row/column sums ride along).
+            const rowSide = then(tf.matMul(prob, bRight[c]!), (x) => tf.mul(x, rc)) as tf.Tensor2D
+            const colSide = then(prob, (pr) => tf.matMul(tf.mul(aLeft!, tf.reshape(rc, [1, r.size])), pr as tf.Tensor2D)) as tf.Tensor2D
+            return { rowSide, colSide }
+          }
+          const g = then(prob, (x) => tf.mul(x, rc)) as tf.Tensor2D // G = dy ⊙ P
           // Other p, dimension by dimension: ∂|a − b|^p/∂a = p·|a − b|^(p−1)·sign(a − b), with sign 0 at a = b (the
           // self pair of a shared a = b then contributes exactly 0 on both sides).
           const rowSums: tf.Tensor[] = []
@@ -288,7 +333,7 @@ export function tiledPairwiseLseBackward(
             const bRow = col.bRows![k]!
             const abs = pairAbs(aCol, bRow, p)
             const sign = then(tf.sub(aCol, bRow), tf.sign)
-            const powPm1 = p === 1 ? undefined : tf.pow(abs, p - 1)
+            const powPm1 = p === 1 ? undefined : powAbs(tf.clone(abs), p - 1)
             const slope = powPm1 === undefined ? sign : then(sign, (s) => tf.mul(s, powPm1))
             const gs = then(slope, (x) => tf.mul(x, g)) as tf.Tensor2D
             rowSums.push(tf.sum(gs, 1, true))
@@ -315,7 +360,7 @@ export function tiledPairwiseLseBackward(
     const [db, dwCols] = finishColumns(b, w, tf.transpose(colAll) as tf.Tensor2D, attrs)
     const da = (daParts.length === 1 ? daParts[0]! : tf.concat(daParts, 0)) as tf.Tensor2D
     return [da, db, (dwCols === undefined ? dw! : tf.add(dw!, dwCols)) as tf.Tensor1D]
-  })
+  }))
 }
 
 /**
