@@ -15,3 +15,9 @@ export { assertIntegerInRange, assertOptionKeys, assertPositive } from './valida
 export { createRng, type Rng } from './prng.js'
 export { countLeakedTensors, countLeakedTensorsAsync, withTidy } from './leak.js'
 export { disposeBatch, type PositivePairBatch, type LatentPairs, type ContentStyleSplit } from './batch.js'
+export {
+  enableWasmThreads,
+  MAX_WASM_THREADS,
+  type WasmThreadsOptions,
+  type WasmThreadsStatus,
+} from './wasm-threads.js'
