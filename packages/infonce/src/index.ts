@@ -26,6 +26,17 @@ export {
   type PairwiseLseAttrs,
 } from './pairwise-lse-kernel.js'
 export { type Implementation, type ImplementationOptions } from './candidate-lse.js'
+export {
+  registerPairwiseLseKernels,
+  hasPairwiseLseKernel,
+  PAIRWISE_LSE_BACKENDS,
+  setPairwiseLseThreads,
+  getPairwiseLseThreads,
+  MAX_PAIRWISE_LSE_THREADS,
+  DEFAULT_MAX_PAIRWISE_LSE_THREADS,
+  disposePairwiseLsePool,
+  PairwiseLseKernelError,
+} from './kernel/index.js'
 export { negPairwiseLpDistance, rowwiseLpDistance } from './distance.js'
 export { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity.js'
 export { alignmentLoss, uniformityLoss } from './alignment-uniformity.js'
