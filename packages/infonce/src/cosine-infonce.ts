@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs'
 import { InvalidConfigError, assertOptionKeys } from '@cl/core'
-import { assertNegatives, selfMask, type Negatives } from './negatives.js'
-import { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity.js'
+import { IMPLEMENTATION_OPTION_KEYS, candidateLogSumExp, resolveImplementation, type CandidateSpec, type ImplementationOptions } from './candidate-lse.js'
+import { assertNegatives, type Negatives } from './negatives.js'
+import { l2Normalize, rowwiseSimilarity } from './similarity.js'
 import { resolveTemperature, type Temperature } from './temperature.js'
 import { fullTerms, rowsOf, type InfoNceProblem, type InfoNceTerms } from './terms.js'
 import { assertPairedMatrices, checkFiniteInputs, type FiniteCheck } from './validate.js'
 
 /** Options of {@link cosineInfoNce}. */
-export interface CosineInfoNceOptions {
+export interface CosineInfoNceOptions extends ImplementationOptions {
   /** Scalar or per-output-dimension temperature (default 1, as cl-ica `SimCLRLoss` and Table 1). */
   readonly tau?: Temperature
   /** ℓ2-normalise f, f̃ and the negatives first (default true). `false` = Table 2's "w/o norm" (raw dot products). */
@@ -18,7 +19,7 @@ export interface CosineInfoNceOptions {
   readonly checkFinite?: FiniteCheck
 }
 
-export const COSINE_OPTION_KEYS = ['tau', 'normalize', 'negatives', 'checkFinite'] as const
+export const COSINE_OPTION_KEYS = ['tau', 'normalize', 'negatives', 'checkFinite', ...IMPLEMENTATION_OPTION_KEYS] as const
 
 /** Validate the inputs and bind them into a row-blockable problem. Creates tensors: call inside `tf.tidy`. Internal. */
 export function cosineInfoNceProblem(
@@ -33,20 +34,20 @@ export function cosineInfoNceProblem(
   if (typeof normalize !== 'boolean') throw new InvalidConfigError('normalize', 'a boolean', normalize)
   const negatives = options.negatives ?? 'batch'
   assertNegatives('negatives', negatives, d)
+  const { implementation, tileSize } = resolveImplementation(options)
   const { weights, check } = resolveTemperature(options.tau ?? 1, d)
   checkFiniteInputs(options.checkFinite, [['f', f], ['fPositive', fPositive], ['negatives', negatives instanceof tf.Tensor ? negatives : undefined]], check)
   const a = normalize ? l2Normalize(f) : f
   const ap = normalize ? l2Normalize(fPositive) : fPositive
   const candidates = negatives instanceof tf.Tensor ? (normalize ? l2Normalize(negatives) : negatives) : a
-  const excludeSelf = negatives === 'batch-excluding-self'
+  const spec: CandidateSpec = { form: 'dot', p: 1, excludeSelf: negatives === 'batch-excluding-self', weights, implementation, tileSize }
   return {
     rows: n,
     block(start, end) {
       const rows = rowsOf(a, start, end)
-      let logits = pairwiseSimilarity(rows, candidates, weights)
-      if (excludeSelf) logits = tf.add(logits, selfMask(start, end, n))
+      const candidateLse = candidateLogSumExp(rows, candidates, start, spec)
       const positive = rowwiseSimilarity(rows, rowsOf(ap, start, end), weights)
-      return { logits, positive, positiveInLogits: false }
+      return { candidateLse, positive, positiveInLogits: false }
     },
   }
 }

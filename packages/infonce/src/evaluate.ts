@@ -5,7 +5,10 @@ import { lpInfoNceProblem, type LpInfoNceOptions } from './lp-infonce.js'
 import { ntXentProblem, type NtXentOptions } from './nt-xent.js'
 import { rowUniform, type InfoNceProblem, type InfoNceValues } from './terms.js'
 
-/** Rows per block of {@link evaluateInfoNce} (default 1024). Peak memory ≈ a few × 4·chunkSize·M bytes. */
+/**
+ * Rows per block of {@link evaluateInfoNce} (default 1024). Peak memory: with the default fused implementation
+ * O((chunkSize + M)·d + tileSize²); with `implementation: 'stock'` a few × 4·chunkSize·M bytes.
+ */
 export interface ChunkOptions {
   readonly chunkSize?: number
 }
@@ -36,9 +39,10 @@ function problemFor(f: tf.Tensor2D, fPositive: tf.Tensor2D, options: EvaluateInf
 }
 
 /**
- * Forward-only, row-chunked evaluation of a loss: the same logits as the training path, built `chunkSize` anchor rows
- * at a time, so the N × M logit matrix never exists at once (N = 10 000 as in Table 1 would be a 400 MB float32
- * matrix). Per-chunk sums are accumulated in float64 on the host; one readback at the end.
+ * Forward-only, row-chunked evaluation of a loss: the same terms as the training path (and the same `implementation`),
+ * `chunkSize` anchor rows at a time, so the N × M logit matrix never exists at once (N = 10 000 as in Table 1 would be
+ * a 400 MB float32 matrix; the fused implementation does not build it even within a chunk). Per-chunk sums are
+ * accumulated in float64 on the host; one readback at the end.
  * Returns plain numbers `{ total, align, uniform, rows }`; equal to the full path up to float32 rounding.
  * For NT-Xent, `f` and `fPositive` are the two views. Leaves no tensors behind.
  */

@@ -18,6 +18,25 @@ export {
   type LearnableTemperatureOptions,
 } from './learnable-temperature.js'
 export { logSumExp, MASK_VALUE } from './logsumexp.js'
+export { pairwiseLogSumExp, type PairwiseLseOptions } from './pairwise-lse.js'
+export {
+  PAIRWISE_LSE_FORWARD,
+  PAIRWISE_LSE_BACKWARD,
+  type PairwiseForm,
+  type PairwiseLseAttrs,
+} from './pairwise-lse-kernel.js'
+export { type Implementation, type ImplementationOptions } from './candidate-lse.js'
+export {
+  registerPairwiseLseKernels,
+  hasPairwiseLseKernel,
+  PAIRWISE_LSE_BACKENDS,
+  setPairwiseLseThreads,
+  getPairwiseLseThreads,
+  MAX_PAIRWISE_LSE_THREADS,
+  DEFAULT_MAX_PAIRWISE_LSE_THREADS,
+  disposePairwiseLsePool,
+  PairwiseLseKernelError,
+} from './kernel/index.js'
 export { negPairwiseLpDistance, rowwiseLpDistance } from './distance.js'
 export { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity.js'
 export { alignmentLoss, uniformityLoss } from './alignment-uniformity.js'

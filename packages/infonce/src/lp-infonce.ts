@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs'
 import { assertOptionKeys, assertPositive } from '@cl/core'
-import { negPairwiseLpDistance, rowwiseLpDistance } from './distance.js'
-import { assertNegatives, selfMask, type Negatives } from './negatives.js'
+import { IMPLEMENTATION_OPTION_KEYS, candidateLogSumExp, resolveImplementation, type CandidateSpec, type ImplementationOptions } from './candidate-lse.js'
+import { rowwiseLpDistance } from './distance.js'
+import { assertNegatives, type Negatives } from './negatives.js'
 import { resolveTemperature, type Temperature } from './temperature.js'
 import { fullTerms, rowsOf, type InfoNceProblem, type InfoNceTerms } from './terms.js'
 import { assertPairedMatrices, checkFiniteInputs, type FiniteCheck } from './validate.js'
 
 /** Options of {@link lpInfoNce}. */
-export interface LpInfoNceOptions {
+export interface LpInfoNceOptions extends ImplementationOptions {
   /** Scalar or per-output-dimension temperature (default 1, as cl-ica and Table 1). */
   readonly tau?: Temperature
   /** Exponent of ‖·‖_p^p (default 2: squared Euclidean, the paper's box experiments). Any finite p > 0. */
@@ -18,7 +19,7 @@ export interface LpInfoNceOptions {
   readonly checkFinite?: FiniteCheck
 }
 
-export const LP_OPTION_KEYS = ['tau', 'p', 'negatives', 'checkFinite'] as const
+export const LP_OPTION_KEYS = ['tau', 'p', 'negatives', 'checkFinite', ...IMPLEMENTATION_OPTION_KEYS] as const
 
 /** Validate the inputs and bind them into a row-blockable problem. Creates tensors: call inside `tf.tidy`. Internal. */
 export function lpInfoNceProblem(f: tf.Tensor2D, fPositive: tf.Tensor2D, options: LpInfoNceOptions = {}): InfoNceProblem {
@@ -29,18 +30,18 @@ export function lpInfoNceProblem(f: tf.Tensor2D, fPositive: tf.Tensor2D, options
   assertPositive('p', p)
   const negatives = options.negatives ?? 'batch'
   assertNegatives('negatives', negatives, d)
+  const { implementation, tileSize } = resolveImplementation(options)
   const { weights, check } = resolveTemperature(options.tau ?? 1, d)
   checkFiniteInputs(options.checkFinite, [['f', f], ['fPositive', fPositive], ['negatives', negatives instanceof tf.Tensor ? negatives : undefined]], check)
   const candidates = negatives instanceof tf.Tensor ? negatives : f
-  const excludeSelf = negatives === 'batch-excluding-self'
+  const spec: CandidateSpec = { form: 'lp', p, excludeSelf: negatives === 'batch-excluding-self', weights, implementation, tileSize }
   return {
     rows: n,
     block(start, end) {
       const a = rowsOf(f, start, end)
-      let logits = negPairwiseLpDistance(a, candidates, weights, p)
-      if (excludeSelf) logits = tf.add(logits, selfMask(start, end, n))
+      const candidateLse = candidateLogSumExp(a, candidates, start, spec)
       const positive = tf.neg(rowwiseLpDistance(a, rowsOf(fPositive, start, end), weights, p)) as tf.Tensor1D
-      return { logits, positive, positiveInLogits: false }
+      return { candidateLse, positive, positiveInLogits: false }
     },
   }
 }

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs'
 import { InvalidConfigError, assertOptionKeys } from '@cl/core'
-import { selfMask } from './negatives.js'
-import { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity.js'
+import { IMPLEMENTATION_OPTION_KEYS, candidateLogSumExp, resolveImplementation, type CandidateSpec, type ImplementationOptions } from './candidate-lse.js'
+import { l2Normalize, rowwiseSimilarity } from './similarity.js'
 import { resolveTemperature, type Temperature } from './temperature.js'
 import { fullTerms, rowsOf, type InfoNceProblem, type InfoNceTerms } from './terms.js'
 import { assertPairedMatrices, checkFiniteInputs, type FiniteCheck } from './validate.js'
 
 /** Options of {@link ntXent}. */
-export interface NtXentOptions {
+export interface NtXentOptions extends ImplementationOptions {
   /** Scalar or per-output-dimension temperature (default 0.5, PatrickHua/SimSiam `NT_XentLoss` and lightly). */
   readonly tau?: Temperature
   /** ℓ2-normalise both views first (default true). `false` = Table 2's "w/o norm". */
@@ -16,7 +16,7 @@ export interface NtXentOptions {
   readonly checkFinite?: FiniteCheck
 }
 
-export const NT_XENT_OPTION_KEYS = ['tau', 'normalize', 'checkFinite'] as const
+export const NT_XENT_OPTION_KEYS = ['tau', 'normalize', 'checkFinite', ...IMPLEMENTATION_OPTION_KEYS] as const
 
 /** Validate the inputs and bind them into a row-blockable problem (2N anchor rows). Call inside `tf.tidy`. Internal. */
 export function ntXentProblem(view1: tf.Tensor2D, view2: tf.Tensor2D, options: NtXentOptions = {}): InfoNceProblem {
@@ -25,20 +25,22 @@ export function ntXentProblem(view1: tf.Tensor2D, view2: tf.Tensor2D, options: N
   const [n, d] = view1.shape
   const normalize = options.normalize ?? true
   if (typeof normalize !== 'boolean') throw new InvalidConfigError('normalize', 'a boolean', normalize)
+  const { implementation, tileSize } = resolveImplementation(options)
   const { weights, check } = resolveTemperature(options.tau ?? 0.5, d)
   checkFiniteInputs(options.checkFinite, [['view1', view1], ['view2', view2]], check)
   const v1 = normalize ? l2Normalize(view1) : view1
   const v2 = normalize ? l2Normalize(view2) : view2
   const z = tf.concat([v1, v2], 0) // anchors 0..2N−1
   const partner = tf.concat([v2, v1], 0) // positive of anchor i is the other view of the same sample
+  // Row i: all 2N samples except itself ⇒ the positive + 2N − 2 negatives, so the uniform term is this lse directly.
+  const spec: CandidateSpec = { form: 'dot', p: 1, excludeSelf: true, weights, implementation, tileSize }
   return {
     rows: 2 * n,
     block(start, end) {
       const rows = rowsOf(z, start, end)
-      // Row i: all 2N samples with itself masked ⇒ positive + 2N − 2 negatives.
-      const logits = tf.add(pairwiseSimilarity(rows, z, weights), selfMask(start, end, 2 * n)) as tf.Tensor2D
+      const candidateLse = candidateLogSumExp(rows, z, start, spec)
       const positive = rowwiseSimilarity(rows, rowsOf(partner, start, end), weights)
-      return { logits, positive, positiveInLogits: true }
+      return { candidateLse, positive, positiveInLogits: true }
     },
   }
 }

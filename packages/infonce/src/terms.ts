@@ -25,16 +25,17 @@ export type InfoNceValues = {
 }
 
 /**
- * The logits of a block of anchor rows [start, end). `logits` holds the negatives (and for NT-Xent also the positive,
- * `positiveInLogits`), masked entries already set to a large finite negative; `positive` is ℓ_i⁺ per row.
+ * The terms of a block of anchor rows [start, end): `candidateLse` is log Σ_j exp ℓ_ij over the row's candidates —
+ * the negatives, and for NT-Xent also the positive (`positiveInLogits`), excluded entries left out — computed by the
+ * loss's implementation (fused or stock, see `candidate-lse.ts`); `positive` is ℓ_i⁺ per row.
  */
 export interface LogitBlock {
-  readonly logits: tf.Tensor2D
+  readonly candidateLse: tf.Tensor1D
   readonly positive: tf.Tensor1D
   readonly positiveInLogits: boolean
 }
 
-/** A loss instance bound to its inputs: `rows` anchors whose logits can be built block by block. Internal. */
+/** A loss instance bound to its inputs: `rows` anchors whose terms can be built block by block. Internal. */
 export interface InfoNceProblem {
   readonly rows: number
   block(start: number, end: number): LogitBlock
@@ -42,11 +43,10 @@ export interface InfoNceProblem {
 
 /** Per-row uniform term logsumexp([negatives, positive]) of a block, [rows]. */
 export function rowUniform(block: LogitBlock): tf.Tensor1D {
-  const lse = logSumExp(block.logits) as tf.Tensor1D
-  if (block.positiveInLogits) return lse
+  if (block.positiveInLogits) return block.candidateLse
   // logaddexp(lse_neg, ℓ⁺) as a 2-column logsumexp: exact ties split the gradient ½/½ (unlike max-based forms),
   // and the [rows, M+1] concatenation of the full logit matrix is avoided.
-  return logSumExp(tf.stack([lse, block.positive], 1)) as tf.Tensor1D
+  return logSumExp(tf.stack([block.candidateLse, block.positive], 1)) as tf.Tensor1D
 }
 
 /** Reduce a whole-batch block to the three scalar terms. Call inside `tf.tidy`. */
