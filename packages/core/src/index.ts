@@ -15,3 +15,6 @@ export { assertIntegerInRange, assertOptionKeys, assertPositive } from './valida
 export { createRng, type Rng } from './prng.js'
 export { countLeakedTensors, countLeakedTensorsAsync, withTidy } from './leak.js'
 export { disposeBatch, type PositivePairBatch, type LatentPairs, type ContentStyleSplit } from './batch.js'
+export { useFastWasmMatMul, useStockWasmMatMul, isFastWasmMatMulActive } from './wasm-matmul.js'
+export { useSharedWasmIdentity, useStockWasmIdentity, isSharedWasmIdentityActive } from './wasm-identity.js'
+export { useFastWasmKernels } from './wasm-kernels.js'
