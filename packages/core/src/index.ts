@@ -21,3 +21,6 @@ export {
   type WasmThreadsOptions,
   type WasmThreadsStatus,
 } from './wasm-threads.js'
+export { useFastWasmMatMul, useStockWasmMatMul, isFastWasmMatMulActive } from './wasm-matmul.js'
+export { useSharedWasmIdentity, useStockWasmIdentity, isSharedWasmIdentityActive } from './wasm-identity.js'
+export { useFastWasmKernels } from './wasm-kernels.js'

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { InvalidConfigError, ShapeMismatchError } from '@cl/core'
 import type { NamedVariables } from '@cl/models'
+import { adamLoop, type AdamLoopConstants } from './adam-loop.js'
 import type { CheckpointTensors } from './checkpoint.js'
 
 /** Adam's hyper-parameters; the defaults are PyTorch's `torch.optim.Adam` (used by cl-ica and the paper's runs). */
@@ -57,12 +58,45 @@ export function resolveAdamOptions(options: AdamOptions): Required<AdamOptions> 
 }
 
 /**
+ * How `apply` computes: `'ops'` with tfjs ops (12 kernels per parameter, moments in tf.Variables; any backend),
+ * `'loop'` as one float32 JavaScript loop per parameter over the weights and gradients read back, moments in
+ * Float32Arrays (adam-loop.ts; bit-identical to `'ops'` on cpu and wasm, whose float32 arithmetic is IEEE), `'auto'`
+ * (default): `'loop'` when the backend at creation is cpu or wasm, where reading back is a copy, else `'ops'`.
+ */
+export type AdamImplementation = 'auto' | 'ops' | 'loop'
+
+const LOOP_BACKENDS = new Set(['cpu', 'wasm'])
+
+/** Validate a state against the trainable variables before anything changes; every field is named. */
+function checkState(state: AdamState, params: readonly [string, tf.Variable][]): void {
+  const names = new Set(params.map(([name]) => name))
+  if (!Number.isInteger(state.t) || state.t < 0) throw new InvalidConfigError('adam.t', 'an integer >= 0', state.t)
+  for (const [label, source] of [['m', state.m], ['v', state.v]] as const) {
+    for (const key of Object.keys(source)) {
+      if (!names.has(key)) throw new InvalidConfigError(`adam.${label}.${key}`, `one of the trainable variables ${[...names].join(', ')}`, key)
+    }
+    for (const [name, p] of params) {
+      const entry = source[name]
+      if (entry === undefined) throw new InvalidConfigError(`adam.${label}.${name}`, 'a moment for every trainable variable', undefined)
+      if (entry.shape.length !== p.shape.length || entry.shape.some((d, i) => d !== p.shape[i])) {
+        throw new ShapeMismatchError(`adam.${label}.${name}`, p.shape, entry.shape)
+      }
+      if (!(entry.values instanceof Float32Array) || entry.values.length !== p.size) {
+        throw new InvalidConfigError(`adam.${label}.${name}.values`, `a Float32Array of ${p.size} values`, entry.values)
+      }
+    }
+  }
+}
+
+/**
  * Create Adam for the trainable variables among `variables` (non-trainable ones, e.g. running statistics, are left
  * alone). Moments start at zero, t at 0.
  */
-export function createAdam(variables: NamedVariables, options: AdamOptions): Adam {
-  const { learningRate, beta1, beta2, epsilon } = resolveAdamOptions(options)
+export function createAdam(variables: NamedVariables, options: AdamOptions, implementation: AdamImplementation = 'auto'): Adam {
+  const resolved = resolveAdamOptions(options)
+  const { learningRate, beta1, beta2, epsilon } = resolved
   const params = [...variables].filter(([, p]) => p.trainable)
+  if (implementation === 'loop' || (implementation === 'auto' && LOOP_BACKENDS.has(tf.getBackend()))) return createLoopAdam(params, resolved)
   const m = new Map<string, tf.Variable>()
   const v = new Map<string, tf.Variable>()
   for (const [name, p] of params) {
@@ -114,22 +148,7 @@ export function createAdam(variables: NamedVariables, options: AdamOptions): Ada
       return { t, m: await read(m), v: await read(v) }
     },
     setState(state) {
-      if (!Number.isInteger(state.t) || state.t < 0) throw new InvalidConfigError('adam.t', 'an integer >= 0', state.t)
-      for (const [label, source] of [['m', state.m], ['v', state.v]] as const) {
-        for (const key of Object.keys(source)) {
-          if (!m.has(key)) throw new InvalidConfigError(`adam.${label}.${key}`, `one of the trainable variables ${[...m.keys()].join(', ')}`, key)
-        }
-        for (const [name, p] of params) {
-          const entry = source[name]
-          if (entry === undefined) throw new InvalidConfigError(`adam.${label}.${name}`, 'a moment for every trainable variable', undefined)
-          if (entry.shape.length !== p.shape.length || entry.shape.some((d, i) => d !== p.shape[i])) {
-            throw new ShapeMismatchError(`adam.${label}.${name}`, p.shape, entry.shape)
-          }
-          if (!(entry.values instanceof Float32Array) || entry.values.length !== p.size) {
-            throw new InvalidConfigError(`adam.${label}.${name}.values`, `a Float32Array of ${p.size} values`, entry.values)
-          }
-        }
-      }
+      checkState(state, params)
       for (const [name, p] of params) {
         tf.tidy(() => {
           m.get(name)!.assign(tf.tensor(state.m[name]!.values, p.shape, 'float32'))
@@ -143,5 +162,59 @@ export function createAdam(variables: NamedVariables, options: AdamOptions): Ada
       disposed = true
       tf.dispose([...m.values(), ...v.values(), b1, b2, oneMinusB1, oneMinusB2, eps])
     },
+  }
+}
+
+/** Adam with moments in Float32Arrays and one {@link adamLoop} per parameter: a read of p and g, one upload of p. */
+function createLoopAdam(params: readonly [string, tf.Variable][], options: Required<AdamOptions>): Adam {
+  const { learningRate, beta1, beta2, epsilon } = options
+  const m = new Map(params.map(([name, p]) => [name, new Float32Array(p.size)]))
+  const v = new Map(params.map(([name, p]) => [name, new Float32Array(p.size)]))
+  let t = 0
+  return {
+    get t() {
+      return t
+    },
+    apply(grads) {
+      const step = t + 1
+      // The float32 values the 'ops' implementation's scalars hold.
+      const c: AdamLoopConstants = {
+        beta1: Math.fround(beta1),
+        oneMinusBeta1: Math.fround(1 - beta1),
+        beta2: Math.fround(beta2),
+        oneMinusBeta2: Math.fround(1 - beta2),
+        epsilon: Math.fround(epsilon),
+        stepSize: Math.fround(learningRate / (1 - Math.pow(beta1, step))),
+        bc2Sqrt: Math.fround(Math.sqrt(1 - Math.pow(beta2, step))),
+      }
+      for (const [name, p] of params) {
+        const g = grads.get(name)
+        if (g === undefined) continue
+        const mi = m.get(name)!
+        const vi = v.get(name)!
+        // dataSync may return the backend's own storage (cpu): the new weights go to a fresh array.
+        const pOut = new Float32Array(p.size)
+        adamLoop(p.dataSync() as Float32Array, g.dataSync() as Float32Array, mi, vi, c, pOut, mi, vi)
+        tf.tidy(() => p.assign(tf.tensor(pOut, p.shape, 'float32')))
+      }
+      t = step
+    },
+    getState() {
+      const read = (map: Map<string, Float32Array>) => {
+        const out: Record<string, { shape: number[]; values: Float32Array }> = {}
+        for (const [name, p] of params) out[name] = { shape: [...p.shape], values: Float32Array.from(map.get(name)!) }
+        return out
+      }
+      return Promise.resolve({ t, m: read(m), v: read(v) })
+    },
+    setState(state) {
+      checkState(state, params)
+      for (const [name] of params) {
+        m.get(name)!.set(state.m[name]!.values)
+        v.get(name)!.set(state.v[name]!.values)
+      }
+      t = state.t
+    },
+    dispose() {},
   }
 }

@@ -1,5 +1,5 @@
 export { train, DEFAULT_DIVERGENCE_THRESHOLD, type TrainJob, type TrainOptions, type TrainResult, type StepInfo } from './train.js'
-export { createAdam, resolveAdamOptions, ADAM_DEFAULTS, type Adam, type AdamOptions, type AdamState } from './adam.js'
+export { createAdam, resolveAdamOptions, ADAM_DEFAULTS, type Adam, type AdamImplementation, type AdamOptions, type AdamState } from './adam.js'
 export {
   CheckpointError,
   assertJobKey,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { DivergedError, InterruptedError, InvalidConfigError, NonFiniteError } from '@cl/core'
+import { DivergedError, InterruptedError, InvalidConfigError, NonFiniteError, useFastWasmKernels } from '@cl/core'
 import { assignVariables, type NamedVariables } from '@cl/models'
 import { createAdam, type Adam, type AdamOptions } from './adam.js'
 import { assertJobKey, CheckpointError, type CheckpointStore, type CheckpointTensors, type TrainingCheckpoint } from './checkpoint.js'
@@ -112,6 +112,8 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
   const varList = trainable.map(([, v]) => v)
   const { store, signal, onStep } = options
 
+  // On wasm, transposed matMuls (every matMul gradient) and saved-tensor copies are slow in stock tfjs-wasm; no-op elsewhere.
+  useFastWasmKernels()
   const adam = createAdam(job.variables, options)
   try {
     let start = 0

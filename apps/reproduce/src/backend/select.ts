@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { isClError } from '@cl/core'
+import { isClError, useFastWasmKernels } from '@cl/core'
 import { BackendUnavailableError, MissingKernelsError } from '../errors.js'
 import { BACKEND_NAMES, defaultCandidates, type BackendCandidate, type BackendName } from './candidates.js'
 import type { BackendGuards } from './guards.js'
@@ -101,6 +101,9 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       skip(failure)
       continue
     }
+    // tfjs-wasm runs transposed matMuls (every matMul gradient) in a naive loop and copies every tensor kept for a
+    // gradient: @cl/core replaces both kernels.
+    if (candidate.name === 'wasm') useFastWasmKernels()
     attempts.push({ backend: candidate.name, outcome: 'selected', reason: availability.detail })
     return {
       backend: candidate.name,

@@ -34,10 +34,11 @@ describe.each(['box', 'sphere'] as const)('trainEncoder on the %s (InfoNCE of §
     const first = setup(space, runDir)
     const controller = new AbortController()
     let calls = 0
-    // Abort from inside a batch draw at 0-based step 6: step 7 completes, the next one does not start.
+    // Abort from inside the forward pass of 0-based step 6 (one apply per step: both views go through f together):
+    // step 7 completes, the next one does not start.
     const original = first.f.apply.bind(first.f)
     ;(first.f as { apply: typeof original }).apply = (x) => {
-      if (++calls === 13) controller.abort('SIGINT')
+      if (++calls === 7) controller.abort('SIGINT')
       return original(x)
     }
     const err = await first.run(controller.signal).catch((e: unknown) => e)
