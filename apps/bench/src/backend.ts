@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { enableWasmThreads } from '@cl/core'
 import { BenchBackendError } from './errors.js'
 
 /**
@@ -9,14 +10,23 @@ import { BenchBackendError } from './errors.js'
 export const BENCH_BACKENDS = ['cpu', 'wasm'] as const
 export type BenchBackend = (typeof BENCH_BACKENDS)[number]
 
-/** Register (wasm: import its package) and activate `name`; throws {@link BenchBackendError} with the reason. */
-export async function useBackend(name: BenchBackend): Promise<void> {
+/**
+ * Register (wasm: import its package) and activate `name`; throws {@link BenchBackendError} with the reason. On wasm,
+ * `threads` > 1 starts tfjs-wasm's threaded XNNPACK build (`enableWasmThreads`); it must come before any other use of
+ * wasm in the process (each bench row runs in its own process).
+ */
+export async function useBackend(name: BenchBackend, threads = 1): Promise<void> {
   if (name === 'wasm' && tf.findBackendFactory('wasm') == null) {
     try {
       await import('@tensorflow/tfjs-backend-wasm')
     } catch (error) {
       throw new BenchBackendError(name, `@tensorflow/tfjs-backend-wasm failed to load: ${String(error).split('\n')[0]}`, { cause: error })
     }
+  }
+  if (name === 'wasm' && threads > 1) {
+    const status = await enableWasmThreads({ threads: Math.min(threads, 8) })
+    if (status.threads === 0) throw new BenchBackendError(name, `initialisation failed: ${status.detail}`)
+    return
   }
   let ok = false
   try {

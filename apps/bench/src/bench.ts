@@ -6,7 +6,6 @@ import { planRows, type BenchRequest } from './plan.js'
 import type { BenchRow, RowSpec, SkippedRow, TorchResult } from './row.js'
 import type { BenchReport } from './table.js'
 import { formatRate } from './table.js'
-import { threadsSetter } from './threads.js'
 import { DEFAULT_PYTHON, probeTorch, runTorch } from './torch.js'
 import { WORKLOADS } from './workloads/index.js'
 
@@ -31,9 +30,6 @@ export async function runBench(request: BenchRequest, options: RunBenchOptions =
   for (const s of unavailable) log(`backend ${s.backend} skipped: ${s.reason}`)
   for (const b of request.backends ?? []) {
     if (!available.includes(b)) throw new BenchBackendError(b, unavailable.find((s) => s.backend === b)?.reason ?? 'it did not initialise')
-  }
-  if (request.threads !== undefined && threadsSetter() === undefined && request.threads.some((t) => t !== 1)) {
-    log('threads: this @cl/infonce exports no setPairwiseLseThreads; every row runs (and is reported) with 1 thread')
   }
   const specs = planRows(request, available)
 

@@ -65,7 +65,7 @@ function createProgram(io: CliIo, entry: string | undefined, result: { exitCode:
       if (!(v > 0 && Number.isFinite(v))) throw new InvalidArgumentError('expected a number of seconds > 0')
       return v
     }))
-    .option('--threads <list>', 'worker counts of the fused InfoNCE kernel, comma-separated (default 1,2 where it can be set)', arg((s) => parseList('threads', s, parseCount('threads', 1, 256))))
+    .option('--threads <list>', "threads per row, comma-separated, in [1, 8]: the fused InfoNCE kernel's workers and (wasm) XNNPACK's pool (default 1,2 on 2+ cores)", arg((s) => parseList('threads', s, parseCount('threads', 1, 8))))
     .option('--quick', 'tiny N, short runs and a cheap generator: a smoke test of every path in seconds')
     .option('--json', 'print one JSON row per measurement on stdout (the table goes to stderr)')
     .option('--md <file>', 'also write the results table as markdown to FILE')

@@ -20,7 +20,7 @@ export function processPeakRss(): number {
  * Throws a `MemoryEstimateError` before allocating anything when N does not fit the memory budget.
  */
 export async function measureRow(spec: RowSpec): Promise<BenchRow> {
-  await useBackend(spec.backend)
+  await useBackend(spec.backend, spec.threads)
   const threads = applyThreads(spec.threads)
   const workload = WORKLOADS[spec.workload]
   const fusedLoss = fusedLossActive()

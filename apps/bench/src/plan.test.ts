@@ -2,12 +2,11 @@ import os from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { isClError } from '@cl/core'
 import { planRows, SWEEP_N, THRESHOLD_DRAWS } from './plan.js'
-import { threadsSetter } from './threads.js'
 
 describe('planRows', () => {
   it('defaults: the four workloads at their own N on every available backend, 3 runs of 5 s, the app\'s generator', () => {
     const rows = planRows({}, ['cpu', 'wasm'])
-    const threads = threadsSetter() !== undefined && os.availableParallelism() >= 2 ? [1, 2] : [1]
+    const threads = os.availableParallelism() >= 2 ? [1, 2] : [1]
     const expected = ['cpu', 'wasm'].flatMap((backend) =>
       [['quick-mlp', 256], ['loss-only', 6144], ['linear', 6144], ['mlp-box', 2048]].flatMap(([workload, n]) => threads.map((t) => [backend, workload, n, t])),
     )
@@ -25,9 +24,10 @@ describe('planRows', () => {
     ])
   })
 
-  it('reports 1 thread when @cl/infonce has no thread setter, whatever --threads asks', () => {
+  it('keeps every requested thread count, and --quick defaults to one thread', () => {
     const rows = planRows({ workloads: ['loss-only'], threads: [1, 2, 4] }, ['wasm'])
-    expect(rows.map((r) => r.threads)).toEqual(threadsSetter() === undefined ? [1] : [1, 2, 4])
+    expect(rows.map((r) => r.threads)).toEqual([1, 2, 4])
+    expect(planRows({ workloads: ['loss-only'], quick: true }, ['wasm']).map((r) => r.threads)).toEqual([1])
   })
 
   it('refuses fewer than three timed runs and a non-positive run length, naming the field', () => {

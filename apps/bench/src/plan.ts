@@ -2,7 +2,6 @@ import os from 'node:os'
 import { InvalidConfigError } from '@cl/core'
 import { BENCH_BACKENDS, type BenchBackend } from './backend.js'
 import type { RowSpec } from './row.js'
-import { threadsSetter } from './threads.js'
 import { WORKLOADS } from './workloads/index.js'
 import { DEFAULT_WORKLOADS, WORKLOAD_NAMES, type WorkloadName } from './workloads/workload.js'
 
@@ -61,7 +60,6 @@ export function parseBackend(text: string): BenchBackend {
 }
 
 function defaultThreads(): number[] {
-  if (threadsSetter() === undefined) return [1]
   return os.availableParallelism() >= 2 ? [1, 2] : [1]
 }
 
@@ -74,7 +72,7 @@ export function planRows(request: BenchRequest, available: readonly BenchBackend
   if (!(typeof minSeconds === 'number' && minSeconds > 0 && Number.isFinite(minSeconds))) throw new InvalidConfigError('minsec', 'a number of seconds > 0', minSeconds)
   const workloads = request.workloads ?? (request.sweep === true ? ['loss-only' as const] : DEFAULT_WORKLOADS)
   const backends = request.backends ?? available
-  const threads = [...new Set(threadsSetter() === undefined ? [1] : (request.threads ?? defaultThreads()))]
+  const threads = [...new Set(request.threads ?? (quick ? [1] : defaultThreads()))]
   const rows: RowSpec[] = []
   for (const backend of backends) {
     for (const name of workloads) {
