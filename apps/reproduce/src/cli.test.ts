@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import path from 'node:path'
+import { autoThreads } from './run/threads.js'
 import { describe, expect, it } from 'vitest'
 import { main, type CliDeps } from './cli.js'
 import { resultSchema } from './run/result-schema.js'
@@ -184,7 +185,9 @@ describe('cl-reproduce', () => {
       const out = path.join(tmp(), 'par')
       const r = await cli(['run', 'all', '--jobs', '2', '--backend', 'cpu', '--out', out, '--set', 'n=3'], { experiments, spawn: child.spawn })
       expect(r.code, r.err.join('\n')).toBe(0)
-      expect(child.calls).toEqual(['toy-a', 'toy-b', 'toy-c'].map((id) => ['run', id, '--preset', 'quick', '--seed', '0', '--seeds', '1', '--backend', 'cpu', '--set', 'n=3', '--out', path.join(out, id)]))
+      // --threads auto shares the cores among the --jobs children; each child gets its share explicitly.
+      const threads = String(autoThreads(2))
+      expect(child.calls).toEqual(['toy-a', 'toy-b', 'toy-c'].map((id) => ['run', id, '--preset', 'quick', '--seed', '0', '--seeds', '1', '--backend', 'cpu', '--threads', threads, '--set', 'n=3', '--out', path.join(out, id)]))
       expect(child.peak()).toBe(2)
       for (const id of ['toy-a', 'toy-b', 'toy-c']) expect(resultSchema.parse(JSON.parse(readFileSync(path.join(out, id, 'result.json'), 'utf8'))).config).toEqual({ n: 3 })
       expect(r.out.filter((l) => / claims hold -> /.test(l))).toHaveLength(3)

@@ -19,6 +19,7 @@ import { writeRootSettings } from './run/run-all-root.js'
 import { makeDirs, type RunWriter } from './run/run-dir.js'
 import { executeRuns, planRuns, resolveConfig, selectRunBackend, type RunOptions } from './run/runner.js'
 import { MAX_SEED, MAX_SEEDS, parseIntegerArg } from './run/seed-range.js'
+import { autoThreads, MAX_THREADS, parseThreadsArg } from './run/threads.js'
 import { APP_VERSION } from './version.js'
 
 export { APP_VERSION }
@@ -145,9 +146,11 @@ export function createProgram(deps: CliDeps = {}): Command {
     .option('--resume <dir>', 'continue an interrupted or failed run in <dir> (its recorded config, preset, seeds and backend are used)')
     .option('--dgp <file>', "an ES module whose default export builds a @cl/dgp Dgp from { space, dims, contentDims, seed }; replaces the paper's DGP (README 'Bring your own DGP')")
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
-    .option('--jobs <n>', 'run all: experiments at once, each in its own process (wasm and cpu use one core per process)', parseIntArg('--jobs', 1, 64), 1)
-    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number; dgp?: string }) => {
+    .option('--jobs <n>', 'run all: experiments at once, each in its own process', parseIntArg('--jobs', 1, 64), 1)
+    .option('--threads <n>', `CPU threads per process on wasm/cpu (XNNPACK and the fused InfoNCE kernel), 1–${MAX_THREADS}, or auto: the machine's cores / --jobs`, parseThreadsArg, 'auto')
+    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number; dgp?: string; threads: number | 'auto' }) => {
       const all = id === 'all'
+      const threads = opts.threads === 'auto' ? autoThreads(all ? opts.jobs : 1) : opts.threads
       const chosen = all ? experiments : [findExperiment(experiments, id)]
       // Loaded (and checked) once here, before anything is written; `--jobs` children load the same file again.
       const userDgp = opts.dgp === undefined ? undefined : await loadUserDgp(opts.dgp).catch((error: unknown) => {
@@ -167,6 +170,7 @@ export function createProgram(deps: CliDeps = {}): Command {
         ...(deps.writer !== undefined ? { writer: deps.writer } : {}),
         appVersion: APP_VERSION,
         all,
+        threads,
       }
       if (opts.jobs > 1 && all && opts.resume !== undefined) {
         throw new CliExit(EXIT_CODES.usage, '--jobs runs fresh experiments; --resume continues them one at a time (drop --jobs)')
@@ -193,7 +197,7 @@ export function createProgram(deps: CliDeps = {}): Command {
         } catch (error) {
           throw new CliExit(EXIT_CODES.failed, error)
         }
-        const common = ['--preset', opts.preset, '--seed', String(opts.seed), '--seeds', String(opts.seeds), '--backend', opts.backend, ...opts.set.flatMap((s) => ['--set', s]), ...(userDgp !== undefined ? ['--dgp', userDgp.module] : [])]
+        const common = ['--preset', opts.preset, '--seed', String(opts.seed), '--seeds', String(opts.seeds), '--backend', opts.backend, '--threads', String(threads), ...opts.set.flatMap((s) => ['--set', s]), ...(userDgp !== undefined ? ['--dgp', userDgp.module] : [])]
         const jobs = prepared.plans.map((p) => ({ id: p.experiment.id, args: ['run', p.experiment.id, ...common, '--out', p.out!] }))
         const code = await runInParallel(jobs, { jobs: opts.jobs, spawn: deps.spawn ?? nodeSpawner(fileURLToPath(import.meta.url)), out: io.out, err: io.err })
         finishIndex()

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
+import { enableWasmThreads, type WasmThreadsStatus } from '@cl/core'
 import type { BackendGuards } from './guards.js'
 import { probeWebGpu } from './webgpu-probe.js'
 import { registerWebGpuBackend } from './webgpu-register.js'
@@ -137,14 +138,33 @@ function quietKernelReRegistration(fn: () => void): void {
   }
 }
 
-async function registerWasm(): Promise<Availability> {
+/**
+ * The wasm backend with `threads` CPU threads for XNNPACK (tfjs-wasm's threaded-SIMD build under Node worker_threads,
+ * `enableWasmThreads` in `@cl/core`); 1 keeps tfjs' own single-threaded module. A threaded start that fails falls
+ * back to one thread and says why in the detail.
+ */
+async function registerWasm(threads: number): Promise<Availability> {
   try {
     await import('@tensorflow/tfjs-backend-wasm')
-    return tf.findBackendFactory('wasm') != null
-      ? { ok: true, detail: 'WebAssembly (XNNPACK, SIMD, single-threaded in Node)', emulatedGpu: false }
-      : { ok: false, reason: '@tensorflow/tfjs-backend-wasm registered no backend' }
+    if (tf.findBackendFactory('wasm') == null) return { ok: false, reason: '@tensorflow/tfjs-backend-wasm registered no backend' }
   } catch (error) {
     return { ok: false, reason: `@tensorflow/tfjs-backend-wasm failed to load: ${firstLine(String(error))}` }
+  }
+  if (threads <= 1) return { ok: true, detail: 'WebAssembly (XNNPACK, SIMD, single-threaded)', emulatedGpu: false }
+  let status: WasmThreadsStatus | undefined
+  return {
+    ok: true,
+    emulatedGpu: false,
+    // selectBackend reads the detail after activate().
+    get detail() {
+      return status?.multithreaded === true
+        ? `WebAssembly (XNNPACK, SIMD, ${status.threads} threads)`
+        : `WebAssembly (XNNPACK, SIMD, single-threaded${status !== undefined ? `: ${status.detail}` : ''})`
+    },
+    activate: async () => {
+      status = await enableWasmThreads({ threads: Math.min(threads, 8) })
+      if (status.threads === 0) throw new Error(status.detail)
+    },
   }
 }
 
@@ -163,12 +183,12 @@ async function registerWebGpu(): Promise<Availability> {
   }
 }
 
-/** The real candidates, in `auto` order. */
-export function defaultCandidates(): BackendCandidate[] {
+/** The real candidates, in `auto` order; `wasmThreads` (default 1) sizes XNNPACK's thread pool on wasm. */
+export function defaultCandidates(options: { readonly wasmThreads?: number } = {}): BackendCandidate[] {
   return [
     { name: 'tensorflow', register: () => registerTensorflow() },
     { name: 'webgpu', register: registerWebGpu },
-    { name: 'wasm', register: registerWasm },
+    { name: 'wasm', register: () => registerWasm(options.wasmThreads ?? 1) },
     { name: 'cpu', register: async () => ({ ok: true, detail: 'plain JavaScript (slow; for tests)', emulatedGpu: false }) },
   ]
 }

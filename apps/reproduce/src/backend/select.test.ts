@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isClError } from '@cl/core'
+import { getPairwiseLseThreads } from '@cl/infonce'
 import { BackendUnavailableError } from '../errors.js'
 import { defaultCandidates, explainTfjsNodeFailure, locateTfjsNode, registerTensorflow, type BackendCandidate, type BackendName } from './candidates.js'
 import { NO_GUARDS, guardsOf, type BackendGuards } from './guards.js'
@@ -50,6 +51,15 @@ describe('selectBackend', () => {
     expect(tf.getBackend()).toBe('cpu')
     expect((await selectBackend({ requested: 'wasm', candidates: [real('wasm'), real('cpu')] })).backend).toBe('wasm')
     expect(tf.getBackend()).toBe('wasm')
+  })
+
+  it('--threads sizes the fused InfoNCE kernel of the selected host backend and is named in the detail', async () => {
+    const sel = await selectBackend({ requested: 'cpu', threads: 3 })
+    expect(getPairwiseLseThreads()).toBe(3)
+    expect(sel.detail).toMatch(/fused InfoNCE kernel: 3 threads/)
+    const one = await selectBackend({ requested: 'wasm' })
+    expect(getPairwiseLseThreads()).toBe(1)
+    expect(one.detail).toMatch(/single-threaded\); fused InfoNCE kernel: 1 thread$/)
   })
 
   it('missing kernels: auto skips wasm for conv training, forced wasm refuses with the kernel list', async () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { isClError, useFastWasmKernels } from '@cl/core'
+import { setPairwiseLseThreads } from '@cl/infonce'
 import { BackendUnavailableError, MissingKernelsError } from '../errors.js'
 import { BACKEND_NAMES, defaultCandidates, type BackendCandidate, type BackendName } from './candidates.js'
 import type { BackendGuards } from './guards.js'
@@ -33,6 +34,11 @@ export interface SelectBackendOptions {
   readonly requiredKernels?: readonly string[]
   /** Injectable candidate list (tests). */
   readonly candidates?: readonly BackendCandidate[]
+  /**
+   * CPU threads of this process (default 1): XNNPACK's pool on wasm (`enableWasmThreads`) and the fused InfoNCE
+   * kernel's workers on wasm and cpu (`setPairwiseLseThreads`).
+   */
+  readonly threads?: number
 }
 
 /** True when `name` is a backend name `--backend` accepts. */
@@ -47,7 +53,8 @@ export function isBackendRequest(name: string): name is BackendName | 'auto' {
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
   const requested = options.requested ?? 'auto'
-  const candidates = options.candidates ?? defaultCandidates()
+  const threads = options.threads ?? 1
+  const candidates = options.candidates ?? defaultCandidates({ wasmThreads: threads })
   const needed = options.requiredKernels ?? []
   const forced = requested !== 'auto'
   const pool = forced ? candidates.filter((c) => c.name === requested) : candidates
@@ -104,10 +111,14 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     // tfjs-wasm runs transposed matMuls (every matMul gradient) in a naive loop and copies every tensor kept for a
     // gradient: @cl/core replaces both kernels.
     if (candidate.name === 'wasm') useFastWasmKernels()
-    attempts.push({ backend: candidate.name, outcome: 'selected', reason: availability.detail })
+    // The InfoNCE logits run in @cl/infonce's own wasm-SIMD kernel on wasm and cpu, with its own worker pool.
+    const hostKernel = candidate.name === 'wasm' || candidate.name === 'cpu'
+    if (hostKernel) setPairwiseLseThreads(threads)
+    const detail = hostKernel ? `${availability.detail}; fused InfoNCE kernel: ${threads} thread${threads === 1 ? '' : 's'}` : availability.detail
+    attempts.push({ backend: candidate.name, outcome: 'selected', reason: detail })
     return {
       backend: candidate.name,
-      detail: availability.detail,
+      detail,
       forced,
       attempts,
       ...(availability.guards !== undefined ? { guards: availability.guards } : {}),

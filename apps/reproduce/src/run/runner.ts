@@ -54,6 +54,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal
   /** How files are written (tests inject a failing writer); defaults to the file system. */
   readonly writer?: RunWriter
+  /** CPU threads of this process on wasm/cpu (XNNPACK and the fused InfoNCE kernel); default 1. Not part of a result. */
+  readonly threads?: number
 }
 
 /** What a run directory records about its invocation (`run.json`), so `--resume` continues the same run. */
@@ -232,9 +234,9 @@ function resolveBackend(requested: BackendName | 'auto', recorded: string | unde
 }
 
 /** Choose the backend once for all plans, skipping backends that lack a kernel any of them needs. */
-export async function selectRunBackend(prepared: PreparedRuns, options: Pick<RunOptions, 'select' | 'log'>): Promise<BackendSelection> {
+export async function selectRunBackend(prepared: PreparedRuns, options: Pick<RunOptions, 'select' | 'log' | 'threads'>): Promise<BackendSelection> {
   const requiredKernels = [...new Set(prepared.plans.flatMap((p) => p.experiment.requiredKernels))]
-  const selection = await (options.select ?? selectBackend)({ requested: prepared.backend, requiredKernels })
+  const selection = await (options.select ?? selectBackend)({ requested: prepared.backend, requiredKernels, ...(options.threads !== undefined ? { threads: options.threads } : {}) })
   for (const a of selection.attempts) {
     options.log(a.outcome === 'selected' ? `backend: ${a.backend} (${a.reason})` : `backend ${a.backend} skipped: ${a.reason}`)
   }
