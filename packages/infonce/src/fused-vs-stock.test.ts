@@ -156,11 +156,7 @@ for (const [path, backend] of paths) {
 
     for (const n of [37, 1]) {
       for (const config of configs) {
-        // Known kernel issue: for p < 1 the kernel's slope at a − b = 0 is p·(1e-12)^(p−1)·(+1) on both sides of the
-        // self pair (its p = 1 path has sign 0 there), so a shared a = b keeps the same float32 cancellation error as
-        // stock (≈ 1 % of the gradient). `it.fails` flips to a failure once the kernel gives the self pair exactly 0.
-        const knownKernelIssue = path === 'kernel' && config.selfPairP !== undefined && config.selfPairP < 1
-        ;(knownKernelIssue ? it.fails : it)(`${config.name}, N = ${n}${knownKernelIssue ? ' (known kernel issue: p < 1 self pair)' : ''}`, () => {
+        it(`${config.name}, N = ${n}`, () => {
           const m = n === 1 ? 3 : 23
           const fMat = randomMat(40 + n, n, D, 0.8)
           const f = tf.tensor2d(fMat)
