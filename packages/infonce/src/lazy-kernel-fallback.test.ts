@@ -11,7 +11,7 @@ import { randomMat } from './test-oracles.js'
  */
 
 beforeAll(async () => {
-  const real = globalThis.WebAssembly
+  const real = (globalThis as unknown as { WebAssembly: object }).WebAssembly
   vi.stubGlobal('WebAssembly', {
     ...real,
     Module: class {
