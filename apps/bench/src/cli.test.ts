@@ -22,7 +22,8 @@ describe('cl-bench --quick', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-bench-'))
     const md = path.join(dir, 'bench.md')
     const c = capture()
-    const code = await main(['--quick', '--json', '--backend', 'wasm', '--workload', 'all', '--md', md], c.io, undefined)
+    // one thread count (the default is 1,2 now that @cl/infonce exports setPairwiseLseThreads): one row per workload
+    const code = await main(['--quick', '--json', '--backend', 'wasm', '--workload', 'all', '--threads', '1', '--md', md], c.io, undefined)
     expect(c.err.join('\n')).not.toMatch(/failed/)
     expect(code).toBe(0)
     const rows = c.out.map((l) => JSON.parse(l) as Record<string, unknown>)
@@ -56,10 +57,11 @@ describe('cl-bench --quick', () => {
 describe('cl-bench arguments', () => {
   it('refuses an N past the memory budget without running it, naming the largest N that fits', async () => {
     const c = capture()
-    const code = await main(['--quick', '--backend', 'cpu', '--workload', 'loss-only', '--n', '100000'], c.io, undefined)
+    // the fused loss (its kernel registers itself on cpu) has no N×N term: the MLP's activations set the limit
+    const code = await main(['--quick', '--backend', 'cpu', '--workload', 'mlp-box', '--n', '1000000'], c.io, undefined)
     expect(code).toBe(1)
-    expect(c.out.join('\n')).toMatch(/loss-only\s+100000\s+\d+\s+refused/)
-    expect(c.out.join('\n')).toMatch(/invalid n: expected at most \d+ for loss-only/)
+    expect(c.out.join('\n')).toMatch(/mlp-box\s+1000000\s+\d+\s+refused/)
+    expect(c.out.join('\n')).toMatch(/invalid n: expected at most \d+ for mlp-box/)
   })
 
   it('answers bad flags with a usage error (exit code 2)', async () => {

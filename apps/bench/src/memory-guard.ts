@@ -5,8 +5,11 @@ import type { WorkloadShape } from './workloads/workload.js'
 
 /**
  * Peak-memory estimate of one training step, checked before a row runs (docs/benchmarks.md "Memory guard"). The
- * constants are the reproduce app's (apps/reproduce `experiments/memory-estimate.ts`, measured with `tf.profile`): the
- * stock InfoNCE keeps up to {@link PAIR_MATRICES} float32 N×N matrices alive in the backward pass; the encoder keeps
+ * activation and parameter constants are the reproduce app's (apps/reproduce `experiments/memory-estimate.ts`,
+ * measured with `tf.profile`). Without the kernel the estimate stays the stock InfoNCE's — up to {@link PAIR_MATRICES}
+ * float32 N×N matrices alive in the backward pass — a safe over-estimate of the tiled fused path, which the reproduce
+ * app bounds by 4·min(N, 1024)² floats (the kernel registers itself on wasm/cpu, so there this branch is the
+ * compile-failure fallback and the other backends); the encoder keeps
  * {@link ACTIVATION_COPIES} float32 values per sample and activation unit; Adam {@link PARAMETER_COPIES} per parameter.
  * With the fused pairwise log-sum-exp kernel registered (`@cl/infonce`, no N×N buffer) the N×N term becomes
  * {@link FUSED_PAIR_ROWS} float32 [N, d]-sized buffers plus {@link FUSED_TILE_BYTES} of per-thread tiles.

@@ -254,9 +254,10 @@ static inline __attribute__((always_inline)) void pow_abs_grad(int form, v128_t 
   v128_t ax = wasm_f32x4_abs(x);
   if (g_p < 1.0f) ax = wasm_f32x4_add(ax, wasm_f32x4_splat(SMALL_P_EPS));
   v128_t tt = vexp(wasm_f32x4_mul(wasm_f32x4_splat(g_p), vlog(ax)));
-  /* p |x|^(p-1) sign(x) = p t / |x| sign(x); 0 where |x| = 0 (p > 1: the limit; p = 1 is FORM_P1) */
+  /* p (|x| + eps)^(p-1) sign(x) = p t / (|x| + eps) sign(x), with sign(0) = 0: exactly 0 where x = 0 (p > 1: the
+   * limit; p < 1: the stock gradient, tf.abs' sign(0) = 0, even though |x| + eps > 0 there; p = 1 is FORM_P1) */
   v128_t q = wasm_f32x4_div(wasm_f32x4_mul(wasm_f32x4_splat(g_p), tt), ax);
-  q = wasm_v128_and(q, wasm_f32x4_gt(ax, wasm_f32x4_splat(0.0f)));
+  q = wasm_v128_and(q, wasm_f32x4_ne(x, wasm_f32x4_splat(0.0f)));
   *t = tt;
   *dt = wasm_v128_or(q, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000u)));
 }

@@ -4,7 +4,8 @@ import { InvalidConfigError, countLeakedTensors } from '@cl/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cosineInfoNce } from './cosine-infonce.js'
 import { evaluateInfoNce, type EvaluateInfoNceOptions } from './evaluate.js'
-import { hasPairwiseLseKernel, registerPairwiseLseKernels } from './kernel/index.js'
+import { setPairwiseLseForceTiled } from './kernel/auto-register.js'
+import { hasPairwiseLseKernel, pairwiseLseImplementation } from './kernel/index.js'
 import { createLearnableTemperature } from './learnable-temperature.js'
 import { lpInfoNce } from './lp-infonce.js'
 import { ntXent } from './nt-xent.js'
@@ -14,11 +15,13 @@ import { randomMat } from './test-oracles.js'
 /**
  * Every loss form with `implementation: 'fused'` (the default) against `'stock'` (the untiled reference): values within
  * 1e-5 relative, gradients w.r.t. f, fPositive, an explicit negatives tensor and a tensor τ within 1e-4 of the largest
- * stock entry, on cpu and wasm; N not a multiple of the tile, N = 1; no leaked tensors. Run twice: first with no kernel
- * registered (the tiled stock-op path), then after `registerPairwiseLseKernels()` (the wasm-SIMD kernels).
+ * stock entry, on cpu and wasm; N not a multiple of the tile, N = 1; no leaked tensors. Run twice: first with the
+ * tiled stock-op path forced (`setPairwiseLseForceTiled`, internal), then by default — the wasm-SIMD kernels, which
+ * `pairwiseLogSumExp` registers on first use without any explicit call.
  */
 
 afterAll(async () => {
+  setPairwiseLseForceTiled(false)
   await tf.setBackend('cpu')
 })
 
@@ -149,18 +152,16 @@ for (const [path, backend] of paths) {
   describe(`fused (${path}) vs stock on ${backend}`, () => {
     beforeAll(async () => {
       expect(await tf.setBackend(backend)).toBe(true)
-      // registration is permanent: the tiled blocks come first in this file
-      if (path === 'kernel') registerPairwiseLseKernels()
+      // registration is permanent: the tiled blocks come first in this file, and nothing registers the kernels by hand
+      setPairwiseLseForceTiled(path === 'tiled')
+      if (path === 'tiled') expect(hasPairwiseLseKernel(backend)).toBe(false)
+      expect(pairwiseLseImplementation(backend)).toBe(path)
       expect(hasPairwiseLseKernel(backend)).toBe(path === 'kernel')
     })
 
     for (const n of [37, 1]) {
       for (const config of configs) {
-        // Known kernel issue: for p < 1 the kernel's slope at a − b = 0 is p·(1e-12)^(p−1)·(+1) on both sides of the
-        // self pair (its p = 1 path has sign 0 there), so a shared a = b keeps the same float32 cancellation error as
-        // stock (≈ 1 % of the gradient). `it.fails` flips to a failure once the kernel gives the self pair exactly 0.
-        const knownKernelIssue = path === 'kernel' && config.selfPairP !== undefined && config.selfPairP < 1
-        ;(knownKernelIssue ? it.fails : it)(`${config.name}, N = ${n}${knownKernelIssue ? ' (known kernel issue: p < 1 self pair)' : ''}`, () => {
+        it(`${config.name}, N = ${n}`, () => {
           const m = n === 1 ? 3 : 23
           const fMat = randomMat(40 + n, n, D, 0.8)
           const f = tf.tensor2d(fMat)

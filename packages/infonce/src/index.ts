@@ -36,6 +36,9 @@ export {
   DEFAULT_MAX_PAIRWISE_LSE_THREADS,
   disposePairwiseLsePool,
   PairwiseLseKernelError,
+  pairwiseLseImplementation,
+  pairwiseLseKernelUnavailableReason,
+  type PairwiseLseImplementation,
 } from './kernel/index.js'
 export { negPairwiseLpDistance, rowwiseLpDistance } from './distance.js'
 export { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity.js'

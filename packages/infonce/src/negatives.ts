@@ -27,11 +27,14 @@ export function assertNegatives(field: string, negatives: unknown, dims: number)
 
 /**
  * Additive mask for rows [start, end) against `cols` columns: {@link MASK_VALUE} at (i, start + i), 0 elsewhere.
- * Masks each anchor's self-similarity. Constant (no gradient).
+ * Masks each anchor's self-similarity. Constant (no gradient). Built by comparing index ranges, not with `tf.oneHot`:
+ * tfjs-wasm's float32 oneHot writes the on/off values' int32 bits (−1e9 comes out as −916.8, see docs/tfjs-backends.md),
+ * and oneHot needs depth ≥ 2.
  */
 export function selfMask(start: number, end: number, cols: number): tf.Tensor2D {
   return tf.tidy(() => {
-    if (cols < 2) return tf.fill([end - start, cols], MASK_VALUE) as tf.Tensor2D
-    return tf.oneHot(tf.range(start, end, 1, 'int32') as tf.Tensor1D, cols, MASK_VALUE, 0, 'float32') as tf.Tensor2D
+    const rows = tf.reshape(tf.range(start, end, 1, 'int32'), [end - start, 1])
+    const columns = tf.reshape(tf.range(0, cols, 1, 'int32'), [1, cols])
+    return tf.mul(tf.cast(tf.equal(rows, columns), 'float32'), MASK_VALUE) as tf.Tensor2D
   })
 }

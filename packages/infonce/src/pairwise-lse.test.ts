@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm'
 import { InvalidConfigError, ShapeMismatchError, countLeakedTensors } from '@cl/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { candidateLogSumExp, type CandidateSpec } from './candidate-lse.js'
+import { setPairwiseLseForceTiled } from './kernel/auto-register.js'
 import { MASK_VALUE } from './logsumexp.js'
 import { pairwiseLogSumExp, pairwiseLogSumExpWith } from './pairwise-lse.js'
 import { PAIRWISE_LSE_BACKWARD, PAIRWISE_LSE_FORWARD, type PairwiseLseAttrs } from './pairwise-lse-kernel.js'
@@ -14,6 +15,7 @@ import { randomMat, type Mat } from './test-oracles.js'
  */
 
 afterAll(async () => {
+  setPairwiseLseForceTiled(false)
   await tf.setBackend('cpu')
 })
 
@@ -110,8 +112,10 @@ function inputs(c: Case) {
 for (const backend of ['cpu', 'wasm']) {
   describe(`tiled pairwise log-sum-exp on ${backend}`, () => {
     beforeAll(async () => {
+      setPairwiseLseForceTiled(true) // `candidateLogSumExp` below would otherwise run the kernel
       expect(await tf.setBackend(backend)).toBe(true)
     })
+    afterAll(() => setPairwiseLseForceTiled(false))
 
     for (const c of cases) {
       it(`${c.name}: lse and gradients vs float64 contract`, () => {

@@ -5,6 +5,7 @@ import {
   PAIRWISE_LSE_FORWARD,
   type PairwiseLseAttrs,
 } from './pairwise-lse-kernel.js'
+import { ensurePairwiseLseKernels, pairwiseLseForceTiled } from './kernel/auto-register.js'
 import { DEFAULT_TILE_SIZE, tiledPairwiseLseBackward, tiledPairwiseLseForward } from './tiled-pairwise-lse.js'
 import { assertMatrix } from './validate.js'
 
@@ -12,7 +13,7 @@ import { assertMatrix } from './validate.js'
 export interface PairwiseLseOptions {
   /**
    * Rows × columns of one tile of the stock-op path (default 1024; memory ≈ a few × 4·tileSize² bytes). Ignored where
-   * a fused kernel is registered for the active backend.
+   * the fused kernel runs (see `pairwiseLseImplementation`).
    */
   readonly tileSize?: number
 }
@@ -90,8 +91,10 @@ function fusedOp(attrs: PairwiseLseAttrs, tileSize: number, useKernels: boolean)
  * `w` = 1/τ (a scalar or [d]), without ever building the N×M logit matrix (the contract in `pairwise-lse-kernel.ts`):
  *   form 'lp':  ℓ_ij = −Σ_k w_k |a_ik − b_jk|^p      form 'dot': ℓ_ij = Σ_k w_k a_ik b_jk
  * J(i) is every candidate, or every j ≠ i + rowOffset with `excludeSelf`; a row without candidates gives MASK_VALUE.
- * Differentiable w.r.t. a, b and w (first order, `tf.customGrad`). Runs the prebuilt kernel when one is registered
- * for the active backend, otherwise the tiled stock-op version (memory O((N + M)·d + tileSize²)). Returns [N].
+ * Differentiable w.r.t. a, b and w (first order, `tf.customGrad`). On 'wasm' and 'cpu' it runs the prebuilt
+ * wasm-SIMD kernel, registered on first use (memory O((N + M)·d)); on other backends, or where the kernel's wasm module
+ * failed to compile, the tiled stock-op version (memory O((N + M)·d + tileSize²)); `pairwiseLseImplementation()` says
+ * which. A kernel registered by hand for another backend is used too. Returns [N].
  */
 export function pairwiseLogSumExp(
   a: tf.Tensor2D,
@@ -103,7 +106,10 @@ export function pairwiseLogSumExp(
   return pairwiseLogSumExpWith(a, b, w, attrs, resolveTileSize(options.tileSize), true)
 }
 
-/** {@link pairwiseLogSumExp} with the dispatch made explicit (`useKernels: false` forces the tiled path). Internal. */
+/**
+ * {@link pairwiseLogSumExp} with the dispatch made explicit (`useKernels: false` forces the tiled path, as does
+ * `setPairwiseLseForceTiled(true)`). Internal.
+ */
 export function pairwiseLogSumExpWith(
   a: tf.Tensor2D,
   b: tf.Tensor2D,
@@ -119,9 +125,11 @@ export function pairwiseLogSumExpWith(
   if (!(w instanceof tf.Tensor)) throw new InvalidConfigError('w', 'a tf.Tensor (scalar or [d])', w)
   if (!(w.rank === 0 || (w.rank === 1 && w.shape[0] === d))) throw new ShapeMismatchError('w', [d], w.shape)
   assertAttrs(attrs)
+  const kernels = useKernels && !pairwiseLseForceTiled()
+  if (kernels) ensurePairwiseLseKernels() // lazy, idempotent registration on 'wasm' / 'cpu'
   return tf.tidy(() => {
     // The kernels take w as [d]; a scalar is broadcast here, outside the custom gradient (its gradient sums back).
     const wd = w.rank === 0 ? tf.mul(tf.ones([d]), w) : w
-    return fusedOp(attrs, tileSize, useKernels)(a, b, wd) as tf.Tensor1D
+    return fusedOp(attrs, tileSize, kernels)(a, b, wd) as tf.Tensor1D
   })
 }

@@ -8,3 +8,8 @@ export {
 } from './threads.js'
 export { disposePairwiseLsePool } from './pool-node.js'
 export { PairwiseLseKernelError } from './errors.js'
+export {
+  pairwiseLseImplementation,
+  pairwiseLseKernelUnavailableReason,
+  type PairwiseLseImplementation,
+} from './auto-register.js'

@@ -126,6 +126,25 @@ describe.each(BACKENDS)('pairwise log-sum-exp kernels on %s', (backend) => {
     for (const g of ['da', 'db', 'dw'] as const) expect(maxRelError(got[g], want[g]), g).toBeLessThan(1e-4)
   })
 
+  it.each([0.5, 0.25, 0.9])('p = %s: the slope at a − b = 0 is exactly 0 (sign(0) = 0, as the stock tf.abs gradient)', (p) => {
+    const attrs: PairwiseLseAttrs = { form: 'lp', p, excludeSelf: false, rowOffset: 0 }
+    // a single self pair: |x| + 1e-12 > 0 must not leak p·(1e-12)^(p−1) (≈ −4.4e5 at p = 0.5) into the gradient
+    const one = data(10, 1, 1, 4)
+    one.b.set(one.a)
+    const single = runKernels(one, 1, 1, 4, attrs)
+    expect(Array.from(single.da).every((v) => v === 0), String(single.da)).toBe(true) // ±0
+    expect(Array.from(single.db).every((v) => v === 0), String(single.db)).toBe(true)
+    // the anchors among their own candidates (b = a): the float64 oracle, whose dt is 0 at x = 0
+    const [n, d] = [13, 7]
+    const x = data(11, n, n, d)
+    x.b.set(x.a)
+    x.b[3 * d + 2] = x.a[5 * d + 2]! // and one coordinate equal across different rows
+    const got = runKernels(x, n, n, d, attrs)
+    const want = lseOracle(x.a, x.b, x.w, x.dy, n, n, d, attrs)
+    expect(maxRelError(got.lse, want.lse)).toBeLessThan(1e-6)
+    for (const g of ['da', 'db', 'dw'] as const) expect(maxRelError(got[g], want[g]), g).toBeLessThan(1e-5)
+  })
+
   it('a row without candidates gets lse = MASK_VALUE and zero gradients', () => {
     const x = data(3, 3, 1, 4)
     const got = runKernels(x, 3, 1, 4, { form: 'lp', p: 2, excludeSelf: true, rowOffset: 0 })

@@ -11,7 +11,7 @@ import { fig1Spectrum, grid, type Fig1SpectrumConfig, type SpectrumRun } from '.
 describe('fig1-spectrum preflight', () => {
   const quick = fig1Spectrum.presets.quick
   it("names each space's batch size when it cannot fit", () => {
-    const config = resolveConfig(fig1Spectrum, 'quick', { spaces: { sphere: { train: { batchSize: 50_000 } } } })
+    const config = resolveConfig(fig1Spectrum, 'quick', { spaces: { sphere: { train: { batchSize: 10_000_000 } } } })
     expect(() => fig1Spectrum.preflight!(config, {})).toThrow(/^invalid config\.spaces\.sphere\.train\.batchSize: expected at most \d+/)
   })
   it('names a temperature that underflows float32', () => {

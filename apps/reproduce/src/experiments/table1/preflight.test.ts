@@ -15,7 +15,7 @@ beforeAll(async () => {
 describe('table1 preflight', () => {
   const quick = table1.presets.quick
   it('names train.batchSize and evalSamples when they cannot fit', () => {
-    expect(() => table1.preflight!(resolveConfig(table1, 'quick', { train: { batchSize: 40_000 } }), {})).toThrow(/^invalid config\.train\.batchSize: expected at most \d+/)
+    expect(() => table1.preflight!(resolveConfig(table1, 'quick', { train: { batchSize: 10_000_000 } }), {})).toThrow(/^invalid config\.train\.batchSize: expected at most \d+/)
     expect(() => table1.preflight!(resolveConfig(table1, 'quick', { evalSamples: 1e9 }), {})).toThrow(/^invalid config\.evalSamples: expected at most about \d+/)
   })
   it('names τ when it is 0 or subnormal in float32', () => {
