@@ -34,11 +34,10 @@ export interface SelectBackendOptions {
   readonly requiredKernels?: readonly string[]
   /** Injectable candidate list (tests). */
   readonly candidates?: readonly BackendCandidate[]
-  /**
-   * CPU threads of this process (default 1): XNNPACK's pool on wasm (`enableWasmThreads`) and the fused InfoNCE
-   * kernel's workers on wasm and cpu (`setPairwiseLseThreads`).
-   */
+  /** Workers of the fused InfoNCE kernel on wasm and cpu (`setPairwiseLseThreads`); default 1. */
   readonly threads?: number
+  /** XNNPACK's thread pool on wasm (`enableWasmThreads`); default 1 (tfjs' own single-threaded module). */
+  readonly wasmThreads?: number
 }
 
 /** True when `name` is a backend name `--backend` accepts. */
@@ -54,7 +53,7 @@ export function isBackendRequest(name: string): name is BackendName | 'auto' {
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
   const requested = options.requested ?? 'auto'
   const threads = options.threads ?? 1
-  const candidates = options.candidates ?? defaultCandidates({ wasmThreads: threads })
+  const candidates = options.candidates ?? defaultCandidates({ wasmThreads: options.wasmThreads ?? 1 })
   const needed = options.requiredKernels ?? []
   const forced = requested !== 'auto'
   const pool = forced ? candidates.filter((c) => c.name === requested) : candidates
