@@ -27,7 +27,7 @@ function quickPreset(space: SpaceKind): Fig1R2Config {
     tauStyle: 1,
     generator: { layers: 3, thresholdDraws: 25_000 },
     encoder: { hiddenWidths: [40, 100, 100, 100, 100, 40], weightInit: 'heUniform' },
-    train: { steps: 1000, batchSize: 256, learningRate: 3e-3 },
+    train: { steps: 3000, batchSize: 256, learningRate: 3e-3 },
     evalSamples: 4096,
     variants,
     claims: { controlLearns: 0.5, lastLayerDrop: 0.1, improvement: 0.05, spectrumMargin: 0.1 },

@@ -12,7 +12,7 @@ const TABLE1_SETTING = {
 }
 
 export const table1Presets: Record<PresetName, Table1Config> = {
-  quick: { ...TABLE1_SETTING, encoder: { hiddenWidths: [40, 100, 100, 100, 100, 40] }, train: { steps: 1000, batchSize: 256, learningRate: 1e-3 } },
+  quick: { ...TABLE1_SETTING, encoder: { hiddenWidths: [40, 100, 100, 100, 100, 40] }, train: { steps: 2000, batchSize: 256, learningRate: 1e-3 } },
   // cl-ica's encoder and optimisation: 10d-50d-50d-50d-50d-10d, batch 6144, Adam 1e-4, 300k steps.
   paper: { ...TABLE1_SETTING, encoder: { hiddenWidths: [100, 500, 500, 500, 500, 100] }, train: { steps: 300_000, batchSize: 6144, learningRate: 1e-4 } },
 }
