@@ -41,3 +41,4 @@ export {
 export { ParameterStore } from './parameters.js'
 export { uniqueScope } from './naming.js'
 export { type SeedLike } from './validate.js'
+export { applyToViews } from './apply-views.js'

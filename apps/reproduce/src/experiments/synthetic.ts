@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { createRng } from '@cl/core'
 import { createDgp, createInvertibleMlp, createLinearGenerator, type Dgp, type Generator } from '@cl/dgp'
 import { cosineInfoNce, evaluateInfoNce, lpInfoNce, type InfoNceTerms, type Temperature } from '@cl/infonce'
-import type { Encoder } from '@cl/models'
+import { applyToViews, type Encoder } from '@cl/models'
 import { stepSeed, train, type CheckpointStore, type TrainResult } from '@cl/train'
 import { trainProgress } from '../train/progress.js'
 
@@ -69,16 +69,6 @@ export function paperDgp(options: {
 }
 
 /**
- * [f(x), f(x̃)]. An encoder without batch statistics (no `setTraining`, e.g. the MLPs) maps every row on its own, so
- * both views go through one forward pass over the stacked batch: half the kernel calls of two passes, forward and
- * backward. Encoders with batch statistics get two passes, so each view is normalised by its own batch as before.
- */
-export function applyBothViews(f: Encoder, x: tf.Tensor2D, xPositive: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-  if (f.setTraining !== undefined) return [f.apply(x), f.apply(xPositive)]
-  return tf.tidy(() => tf.split(f.apply(tf.concat([x, xPositive], 0)), [x.shape[0], xPositive.shape[0]], 0) as [tf.Tensor2D, tf.Tensor2D])
-}
-
-/**
  * Train an encoder on the DGP's positive pairs with the space's InfoNCE (`@cl/train`: Adam with PyTorch defaults as
  * cl-ica; one fresh batch per step, a function of (seed, key, step)). The loss reads f's outputs as they are: encoders
  * that should live on the sphere end in their own fixed-sphere layer (cl-ica p = 0), and without it the raw dot
@@ -106,7 +96,7 @@ export async function trainEncoder(options: {
         variables: f.namedVariables,
         loss: (step) => {
           const b = stepBatch(dgp, seed, key, step, options.train.batchSize)
-          return spaceLoss(space, ...applyBothViews(f, b.x, b.xPositive), tau, false).total
+          return spaceLoss(space, ...applyToViews(f, b.x, b.xPositive), tau, false).total
         },
       },
       {
