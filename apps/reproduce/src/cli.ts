@@ -147,7 +147,7 @@ export function createProgram(deps: CliDeps = {}): Command {
     .option('--dgp <file>', "an ES module whose default export builds a @cl/dgp Dgp from { space, dims, contentDims, seed }; replaces the paper's DGP (README 'Bring your own DGP')")
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .option('--jobs <n>', 'run all: experiments at once, each in its own process', parseIntArg('--jobs', 1, 64), 1)
-    .option('--threads <n>', `CPU threads per process on wasm/cpu (the fused InfoNCE kernel; XNNPACK too when a batch is ≥ 1024), 1–${MAX_THREADS}, or auto: the machine's cores / --jobs`, parseThreadsArg, 'auto')
+    .option('--threads <n>', `CPU threads per process on wasm/cpu (XNNPACK and the fused InfoNCE kernel), 1–${MAX_THREADS}, or auto: the machine's cores / --jobs`, parseThreadsArg, 'auto')
     .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number; dgp?: string; threads: number | 'auto' }) => {
       const all = id === 'all'
       const threads = opts.threads === 'auto' ? autoThreads(all ? opts.jobs : 1) : opts.threads

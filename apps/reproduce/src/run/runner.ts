@@ -237,7 +237,7 @@ function resolveBackend(requested: BackendName | 'auto', recorded: string | unde
 /** Choose the backend once for all plans, skipping backends that lack a kernel any of them needs. */
 export async function selectRunBackend(prepared: PreparedRuns, options: Pick<RunOptions, 'select' | 'log' | 'threads'>): Promise<BackendSelection> {
   const requiredKernels = [...new Set(prepared.plans.flatMap((p) => p.experiment.requiredKernels))]
-  const selection = await (options.select ?? selectBackend)({ requested: prepared.backend, requiredKernels, ...threadPlan(options.threads ?? 1, prepared.plans.map((p) => p.config)) })
+  const selection = await (options.select ?? selectBackend)({ requested: prepared.backend, requiredKernels, ...threadPlan(options.threads ?? 1) })
   for (const a of selection.attempts) {
     options.log(a.outcome === 'selected' ? `backend: ${a.backend} (${a.reason})` : `backend ${a.backend} skipped: ${a.reason}`)
   }

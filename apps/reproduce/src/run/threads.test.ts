@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { autoThreads, largestBatch, MAX_THREADS, parseThreadsArg, threadPlan, XNNPACK_MIN_BATCH } from './threads.js'
+import { autoThreads, MAX_THREADS, parseThreadsArg, threadPlan } from './threads.js'
 
 describe('--threads', () => {
   it('auto shares the cores among the --jobs processes, within [1, 8]', () => {
@@ -19,11 +19,8 @@ describe('--threads', () => {
 })
 
 describe('threadPlan', () => {
-  it('gives XNNPACK the threads only when a run trains with a batch of at least 1024', () => {
-    expect(largestBatch({ spaces: { box: { train: { batchSize: 256 } }, sphere: { train: { batchSize: 6144 } } } })).toBe(6144)
-    expect(largestBatch({ n: 3 })).toBe(0)
-    expect(threadPlan(4, [{ train: { batchSize: 256 } }])).toEqual({ threads: 4, wasmThreads: 1 })
-    expect(threadPlan(4, [{ train: { batchSize: 256 } }, { train: { batchSize: XNNPACK_MIN_BATCH } }])).toEqual({ threads: 4, wasmThreads: 4 })
-    expect(threadPlan(1, [{ train: { batchSize: 6144 } }])).toEqual({ threads: 1, wasmThreads: 1 })
+  it('gives XNNPACK and the fused kernel the same threads', () => {
+    expect(threadPlan(4)).toEqual({ threads: 4, wasmThreads: 4 })
+    expect(threadPlan(1)).toEqual({ threads: 1, wasmThreads: 1 })
   })
 })

@@ -24,28 +24,11 @@ export function parseThreadsArg(value: string): number | 'auto' {
 }
 
 /**
- * Smallest training batch for which XNNPACK gets more than one thread. Measured with `pnpm bench --threads 1,2` on a
- * 2-core machine (2026-12-01): 2 threads made the quick MLP step at N = 256 slower (0.73×: the pool's hand-offs cost
- * more than 100-wide matMuls take) and the 500-wide MLP step at N = 2048 faster (1.53×).
+ * How a process uses its `threads`: all of them for XNNPACK (wasm) and for the fused InfoNCE kernel (which splits only
+ * problems large enough to gain). Measured with `pnpm bench --threads 1,2` on a 2-core machine (2026-12-01), 2 threads
+ * against 1: the quick MLP step (N = 256, both views in one pass) 1.23×, the 500-wide MLP at N = 2048 1.37×, loss-only
+ * and linear at N = 6144 1.54× and 1.69×.
  */
-export const XNNPACK_MIN_BATCH = 1024
-
-/** The largest `batchSize` anywhere in an experiment config (every training setting of the app names it so). */
-export function largestBatch(config: unknown): number {
-  if (typeof config !== 'object' || config === null) return 0
-  let best = 0
-  for (const [key, value] of Object.entries(config)) {
-    if (key === 'batchSize' && typeof value === 'number') best = Math.max(best, value)
-    else best = Math.max(best, largestBatch(value))
-  }
-  return best
-}
-
-/**
- * How a process uses its `threads`: the fused InfoNCE kernel takes all of them (it splits only problems large enough
- * to gain), XNNPACK only when some run trains with a batch of at least {@link XNNPACK_MIN_BATCH}.
- */
-export function threadPlan(threads: number, configs: readonly unknown[]): { threads: number; wasmThreads: number } {
-  const batch = Math.max(0, ...configs.map(largestBatch))
-  return { threads, wasmThreads: batch >= XNNPACK_MIN_BATCH ? threads : 1 }
+export function threadPlan(threads: number): { threads: number; wasmThreads: number } {
+  return { threads, wasmThreads: threads }
 }
