@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { isClError, useFastWasmKernels } from '@cl/core'
-import { setPairwiseLseThreads } from '@cl/infonce'
+import { PAIRWISE_LSE_BACKENDS, setPairwiseLseThreads } from '@cl/infonce'
 import { BackendUnavailableError, MissingKernelsError } from '../errors.js'
 import { BACKEND_NAMES, defaultCandidates, type BackendCandidate, type BackendName } from './candidates.js'
 import type { BackendGuards } from './guards.js'
@@ -34,10 +34,11 @@ export interface SelectBackendOptions {
   readonly requiredKernels?: readonly string[]
   /** Injectable candidate list (tests). */
   readonly candidates?: readonly BackendCandidate[]
-  /** Workers of the fused InfoNCE kernel on wasm and cpu (`setPairwiseLseThreads`); default 1. */
+  /**
+   * CPU threads of this process (default 1): XNNPACK's pool on wasm (`enableWasmThreads`) and the fused InfoNCE
+   * kernel's workers on wasm and cpu (`setPairwiseLseThreads`).
+   */
   readonly threads?: number
-  /** XNNPACK's thread pool on wasm (`enableWasmThreads`); default 1 (tfjs' own single-threaded module). */
-  readonly wasmThreads?: number
 }
 
 /** True when `name` is a backend name `--backend` accepts. */
@@ -53,7 +54,7 @@ export function isBackendRequest(name: string): name is BackendName | 'auto' {
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
   const requested = options.requested ?? 'auto'
   const threads = options.threads ?? 1
-  const candidates = options.candidates ?? defaultCandidates({ wasmThreads: options.wasmThreads ?? 1 })
+  const candidates = options.candidates ?? defaultCandidates({ wasmThreads: threads })
   const needed = options.requiredKernels ?? []
   const forced = requested !== 'auto'
   const pool = forced ? candidates.filter((c) => c.name === requested) : candidates
@@ -111,7 +112,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     // gradient: @cl/core replaces both kernels.
     if (candidate.name === 'wasm') useFastWasmKernels()
     // The InfoNCE logits run in @cl/infonce's own wasm-SIMD kernel on wasm and cpu, with its own worker pool.
-    const hostKernel = candidate.name === 'wasm' || candidate.name === 'cpu'
+    const hostKernel = (PAIRWISE_LSE_BACKENDS as readonly string[]).includes(candidate.name)
     if (hostKernel) setPairwiseLseThreads(threads)
     const detail = hostKernel ? `${availability.detail}; fused InfoNCE kernel: ${threads} thread${threads === 1 ? '' : 's'}` : availability.detail
     attempts.push({ backend: candidate.name, outcome: 'selected', reason: detail })

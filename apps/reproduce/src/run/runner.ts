@@ -7,7 +7,6 @@ import { InterruptedError, InvalidConfigError, isClError, parseConfig } from '@c
 import type { BackendName } from '../backend/candidates.js'
 import { guardsOf } from '../backend/guards.js'
 import { selectBackend, type BackendSelection } from '../backend/select.js'
-import { threadPlan } from './threads.js'
 import { userDgpForResume, type RecordedDgp } from '../dgp/load-user-dgp.js'
 import { PRESET_NAMES, type Experiment, type PresetName, type UserDgp } from '../experiments/experiment.js'
 import { configKeys } from './config-keys.js'
@@ -55,7 +54,7 @@ export interface RunOptions {
   readonly signal?: AbortSignal
   /** How files are written (tests inject a failing writer); defaults to the file system. */
   readonly writer?: RunWriter
-  /** CPU threads this process may use on wasm/cpu (see {@link threadPlan}); default 1. Not part of a result. */
+  /** CPU threads of this process on wasm/cpu (XNNPACK and the fused InfoNCE kernel); default 1. Not part of a result. */
   readonly threads?: number
 }
 
@@ -237,7 +236,7 @@ function resolveBackend(requested: BackendName | 'auto', recorded: string | unde
 /** Choose the backend once for all plans, skipping backends that lack a kernel any of them needs. */
 export async function selectRunBackend(prepared: PreparedRuns, options: Pick<RunOptions, 'select' | 'log' | 'threads'>): Promise<BackendSelection> {
   const requiredKernels = [...new Set(prepared.plans.flatMap((p) => p.experiment.requiredKernels))]
-  const selection = await (options.select ?? selectBackend)({ requested: prepared.backend, requiredKernels, ...threadPlan(options.threads ?? 1) })
+  const selection = await (options.select ?? selectBackend)({ requested: prepared.backend, requiredKernels, ...(options.threads !== undefined ? { threads: options.threads } : {}) })
   for (const a of selection.attempts) {
     options.log(a.outcome === 'selected' ? `backend: ${a.backend} (${a.reason})` : `backend ${a.backend} skipped: ${a.reason}`)
   }

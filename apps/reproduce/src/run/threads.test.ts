@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { autoThreads, MAX_THREADS, parseThreadsArg, threadPlan } from './threads.js'
+import { autoThreads, MAX_THREADS, parseThreadsArg } from './threads.js'
 
 describe('--threads', () => {
   it('auto shares the cores among the --jobs processes, within [1, 8]', () => {
@@ -15,12 +15,5 @@ describe('--threads', () => {
     expect(parseThreadsArg('1')).toBe(1)
     expect(parseThreadsArg('8')).toBe(8)
     for (const bad of ['0', '9', '1.5', '', 'two']) expect(() => parseThreadsArg(bad)).toThrow(/'auto' or an integer in \[1, 8\]/)
-  })
-})
-
-describe('threadPlan', () => {
-  it('gives XNNPACK and the fused kernel the same threads', () => {
-    expect(threadPlan(4)).toEqual({ threads: 4, wasmThreads: 4 })
-    expect(threadPlan(1)).toEqual({ threads: 1, wasmThreads: 1 })
   })
 })

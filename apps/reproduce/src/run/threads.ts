@@ -22,13 +22,3 @@ export function parseThreadsArg(value: string): number | 'auto' {
     throw new InvalidArgumentError(`expected 'auto' or an integer in [1, ${MAX_THREADS}]`)
   }
 }
-
-/**
- * How a process uses its `threads`: all of them for XNNPACK (wasm) and for the fused InfoNCE kernel (which splits only
- * problems large enough to gain). Measured with `pnpm bench --threads 1,2` on a 2-core machine (2026-12-01), 2 threads
- * against 1: the quick MLP step (N = 256, both views in one pass) 1.23×, the 500-wide MLP at N = 2048 1.37×, loss-only
- * and linear at N = 6144 1.54× and 1.69×.
- */
-export function threadPlan(threads: number): { threads: number; wasmThreads: number } {
-  return { threads, wasmThreads: threads }
-}
