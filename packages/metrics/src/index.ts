@@ -63,3 +63,10 @@ export {
   type LogisticReadoutResult,
 } from './logistic-readout.js'
 export { knnAccuracy, type KnnOptions, type KnnResult } from './knn.js'
+export {
+  estimateContentDims,
+  generalizedEigenvalues,
+  type ContentDimsInput,
+  type ContentDimsEstimate,
+  type EstimateContentDimsOptions,
+} from './estimate-content-dims.js'
