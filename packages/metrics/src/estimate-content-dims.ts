@@ -55,8 +55,12 @@ export interface ContentDimsEstimate {
 }
 
 const DEFAULT_MIN_GAP = Math.log(4)
-/** Values below this fraction of the largest are floored before taking logs (float32 round-off of an exact 0). */
-const FLOOR = 1e-9
+/**
+ * Values below this fraction of the largest are floored before taking logs: ρ of δ content is 0 up to float32
+ * round-off of the representations (≈ 1e-7 relative), and log-gaps inside that residue are noise. A content
+ * component with σ_c/σ_s ≥ 1e-3 stays above it.
+ */
+const FLOOR = 1e-6
 /** Ridge added to the marginal, relative to its mean diagonal, before the Cholesky factorisation. */
 const RIDGE = 1e-10
 
