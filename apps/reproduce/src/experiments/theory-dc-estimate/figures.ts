@@ -1,15 +1,16 @@
 import type { TopLevelSpec } from 'vega-lite'
 import { FIGURE_WIDTH, SERIES_COLORS, SERIES_DASHES, SERIES_SHAPES, renderFigure } from '../../report/vega-svg.js'
 import type { Figure } from '../experiment.js'
-import { seedCountLabel } from '../stats.js'
 import { sweepMeasures } from './claims.js'
 import type { TheoryDcEstimateConfig } from './config.js'
 import type { DcEstimateRun } from './run.js'
 
 const READINGS = ['ρ_k (align vs uniform)', 'σ_k(∂L/∂W) (literal)'] as const
 
-function draws(runs: readonly DcEstimateRun[]): number {
-  return new Set(runs.filter((r) => r.sweep === 'main').map((r) => r.seed)).size
+/** "n = k draws" of the main sweep (each draw: its own g, encoder init and batch). */
+function drawsLabel(runs: readonly DcEstimateRun[]): string {
+  const n = new Set(runs.filter((r) => r.sweep === 'main').map((r) => r.seed)).size
+  return `n = ${n} draw${n === 1 ? '' : 's'}`
 }
 
 function spaceEncoding(spaces: readonly string[]) {
@@ -27,7 +28,7 @@ export function accuracySpec(config: TheoryDcEstimateConfig, runs: readonly DcEs
   }).filter((v) => Number.isFinite(v.accuracy))
   const expected = Math.exp(-config.minGap / 2)
   return {
-    title: { text: 'Estimated d_c = true d_c', subtitle: `d_c ∈ {${config.contentDims.filter((k) => k >= 1).join(', ')}} pooled, N = ${config.batchSize}, ${seedCountLabel(draws(runs))}` },
+    title: { text: 'Estimated d_c = true d_c', subtitle: `d_c ∈ {${config.contentDims.filter((k) => k >= 1).join(', ')}} pooled, N = ${config.batchSize}, ${drawsLabel(runs)}` },
     width: FIGURE_WIDTH,
     height: 150,
     layer: [
@@ -61,7 +62,7 @@ export function marginSpec(config: TheoryDcEstimateConfig, runs: readonly DcEsti
     return config.ratios.map((ratio) => ({ space, ratio, margin: m.meanMargin(ratio) }))
   }).filter((v) => Number.isFinite(v.margin))
   return {
-    title: { text: 'Margin of the estimate', subtitle: `mean over d_c ≥ 1 and draws; < 0: no split found (gap < ln 4), ${seedCountLabel(draws(runs))}` },
+    title: { text: 'Margin of the estimate', subtitle: `mean over d_c ≥ 1 and draws; < 0: no split found (gap < ln 4), ${drawsLabel(runs)}` },
     width: FIGURE_WIDTH,
     height: 150,
     layer: [
