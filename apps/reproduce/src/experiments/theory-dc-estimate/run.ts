@@ -1,4 +1,4 @@
-import { createRng } from '@cl/core'
+import { createRng, InterruptedError } from '@cl/core'
 import { normalizedSingularValues } from '@cl/metrics'
 import { createLinearEncoder, type LinearEncoder } from '@cl/models'
 import { train } from '@cl/train'
@@ -142,7 +142,9 @@ export async function runTheoryDcEstimate(context: ExperimentContext<TheoryDcEst
   const grid = mainGrid(config)
   for (const space of config.spaces) {
     for (const seed of seeds) {
-      context.signal.throwIfAborted()
+      // yield to the event loop so SIGINT / SIGTERM can abort between draws (the sweep itself is synchronous)
+      await new Promise((resolve) => setImmediate(resolve))
+      if (context.signal.aborted) throw new InterruptedError(String(context.signal.reason))
       for (const { contentDims, ratio } of grid) runs.push(estimatePoint(config, 'main', space, contentDims, ratio, config.batchSize, seed))
       for (const n of config.batchSweep.batchSizes) {
         for (const dc of config.batchSweep.contentDims) {

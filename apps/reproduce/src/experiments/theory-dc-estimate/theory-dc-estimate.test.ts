@@ -18,8 +18,10 @@ import {
   latentConditionalVariance,
   literalUnmixedGap,
   mainGrid,
+  runTheoryDcEstimate,
   summarizeDcEstimates,
   theoryDcEstimate,
+  theoryDcEstimateClaims,
   weightGradient,
   type DcEstimateRun,
   type TheoryDcEstimateConfig,
@@ -150,9 +152,13 @@ describe('theory-dc-estimate', () => {
       ...patch,
     })
     const good = () => [0, 1].flatMap((seed) => [run(0, 0, seed), ...[1, 2].flatMap((dc) => config.ratios.map((ratio) => run(dc, ratio, seed)))])
-    const verdicts = async (runs: DcEstimateRun[]) => Object.fromEntries((await summarizeDcEstimates(config, runs)).claims.map((c) => [c.id.replace('box-', ''), c.holds]))
+    const verdicts = async (runs: DcEstimateRun[]) => Object.fromEntries(theoryDcEstimateClaims(config, runs).map((c) => [c.id.replace('box-', ''), c.holds]))
     const allTrue = Object.fromEntries(claimIds('box').map((id) => [id.replace('box-', ''), true]))
     expect(await verdicts(good())).toEqual(allTrue)
+    const summary = await summarizeDcEstimates(config, good())
+    expect(summary.claims.every((c) => c.holds)).toBe(true)
+    expect(summary.figures.map((f) => f.name)).toEqual(['theory-dc-estimate-accuracy', 'theory-dc-estimate-margin', 'theory-dc-estimate-spectrum'])
+    expect(summary.reportMarkdown).toMatch(/Breakdown \(smallest σ_c\/σ_s with pooled accuracy < 1\): \*\*0\.5\*\*/)
     const patched = (pick: (r: DcEstimateRun) => boolean, patch: Partial<DcEstimateRun>) => good().map((r) => (pick(r) ? { ...r, ...patch } : r))
     const first = (dc: number, ratio: number) => (r: DcEstimateRun) => r.seed === 0 && r.contentDims === dc && r.ratio === ratio
     expect(await verdicts(patched(first(2, 0), { estimate: 1 }))).toEqual({ ...allTrue, 'delta-exact': false, 'accuracy-up-to-ratio': false })
@@ -163,8 +169,15 @@ describe('theory-dc-estimate', () => {
     expect(await verdicts(patched((r) => r.ratio === 1 && r.seed === 0, { estimate: 1 }))).toEqual({ ...allTrue, 'equal-sigma-no-split': false })
     expect(await verdicts(patched((r) => r.ratio === 0 && r.contentDims >= 1 && r.seed === 0, { literalEstimate: 3 }))).toEqual({ ...allTrue, 'literal-gradient': false })
     // no runs at all for a space: no claim holds vacuously
-    const empty = await summarizeDcEstimates({ ...config, spaces: ['box'] }, good().map((r) => ({ ...r, space: 'sphere' as const })))
-    expect(empty.claims).toEqual([])
+    expect(theoryDcEstimateClaims(config, good().map((r) => ({ ...r, space: 'sphere' as const })))).toEqual([])
+  })
+
+  it('stops between draws with an InterruptedError when the run is aborted', async () => {
+    const controller = new AbortController()
+    controller.abort('SIGINT')
+    const config = theoryDcEstimate.presets.quick as TheoryDcEstimateConfig
+    const context = { config, preset: 'quick', seeds: [0], runDir: mkdtempSync(path.join(tmpdir(), 'cl-dcest-abort-')), log: () => {}, signal: controller.signal } as unknown as Parameters<typeof runTheoryDcEstimate>[0]
+    await expect(runTheoryDcEstimate(context)).rejects.toThrow(/interrupted by SIGINT/)
   })
 
   it('rejects a user DGP in preflight', () => {
