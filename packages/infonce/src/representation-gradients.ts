@@ -35,7 +35,7 @@ export function representationGradients(
   const fData = f.dataSync()
   const fPositiveData = fPositive.dataSync()
   const [align, uniform] = (['align', 'uniform'] as const).map((term) => {
-    const [g, gPositive] = tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a as tf.Tensor2D, b as tf.Tensor2D)[term])([f, fPositive]))
+    const [g, gPositive] = tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a as tf.Tensor2D, b as tf.Tensor2D)[term])([f, fPositive])) as [tf.Tensor, tf.Tensor]
     const gData = g.dataSync()
     const gPositiveData = gPositive.dataSync()
     tf.dispose([g, gPositive])

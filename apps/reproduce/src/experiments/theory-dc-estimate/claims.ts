@@ -6,12 +6,12 @@ import type { DcEstimateRun } from './run.js'
 
 const mean = (xs: readonly number[]) => meanStd(xs).mean
 
-/** Which estimate of a run: `split` (ρ_k, float64 split), `library` (ρ_k from the float32 library split), `literal` (σ_k(∂L/∂W)). */
-export type Reading = 'split' | 'library' | 'literal'
+/** Which estimate of a run: `split` (ρ_k of the align/uniform split), `literal` (σ_k(∂L/∂W)). */
+export type Reading = 'split' | 'literal'
 
 /** The estimate of one reading. */
 export function estimateOf(r: DcEstimateRun, reading: Reading): number {
-  return reading === 'split' ? r.estimate : reading === 'library' ? r.libraryEstimate : r.literalEstimate
+  return reading === 'split' ? r.estimate : r.literalEstimate
 }
 
 /** Fraction of runs whose estimate (see {@link Reading}) equals `target` (NaN if none). */

@@ -1,51 +1,18 @@
 import * as tf from '@tensorflow/tfjs'
 import { disposeBatch } from '@cl/core'
 import type { Dgp } from '@cl/dgp'
-import { representationGradients, type InfoNceTerms } from '@cl/infonce'
+import { representationGradients } from '@cl/infonce'
 import { estimateContentDims, type ContentDimsEstimate } from '@cl/metrics'
 import type { LinearEncoder } from '@cl/models'
 import { eq4Loss } from '../theory/linear-setup.js'
 
-/**
- * The eq. 4 representation gradient per term, G = Σ_i (∂L/∂f_i)·f_iᵀ + (∂L/∂f̃_i)·f̃_iᵀ (Appx. C eq. 6–9), like
- * `representationGradients` of `@cl/infonce` but accumulated in float64 from the float32 gradients and representations.
- * Why: for δ content the two products cancel in the content directions (∂L_align/∂f̃_i = −∂L_align/∂f_i and f_i^c = f̃_i^c),
- * and the library's two float32 matMuls leave a round-off residue there (≈ 1e−5 of the norm, amplified by the whitening
- * to content ρ_k up to ≈ 5e−4 of the style ones), which the largest-log-gap rule can mistake for a split (see the report).
- * In float64 the products of float32 numbers are exact and the residue is at the level of f's own round-off.
- */
-export function representationGradients64(f: tf.Tensor2D, fPositive: tf.Tensor2D, loss: (f: tf.Tensor2D, fPositive: tf.Tensor2D) => InfoNceTerms): { align: number[][]; uniform: number[][] } {
-  const [n, d] = f.shape
-  const fv = f.dataSync()
-  const pv = fPositive.dataSync()
-  const project = (term: 'align' | 'uniform'): number[][] => {
-    const [g, gp] = tf.tidy(() => {
-      const [a, b] = tf.grads((x: tf.Tensor, y: tf.Tensor) => loss(x as tf.Tensor2D, y as tf.Tensor2D)[term])([f, fPositive])
-      return [a!.dataSync(), b!.dataSync()]
-    })
-    const out = Array.from({ length: d }, () => new Array<number>(d).fill(0))
-    for (let i = 0; i < n; i++) {
-      for (let a = 0; a < d; a++) {
-        const ga = g[i * d + a]!
-        const pa = gp[i * d + a]!
-        const row = out[a]!
-        for (let b = 0; b < d; b++) row[b]! += ga * fv[i * d + b]! + pa * pv[i * d + b]!
-      }
-    }
-    return out
-  }
-  return { align: project('align'), uniform: project('uniform') }
-}
-
 /** The two readings of Prop. 2 on one batch: the ratio of the split gradient and the literal weight-gradient spectrum. */
 export interface BatchEstimates {
   /**
-   * `estimateContentDims({ align, uniform })`: generalized eigenvalues ρ_k of the eq. 4 gradient split (invariant to W),
-   * the split accumulated in float64 ({@link representationGradients64}).
+   * `estimateContentDims({ align, uniform })`: generalized eigenvalues ρ_k of the eq. 4 gradient split (invariant to W;
+   * `representationGradients` projects in float64, so δ content leaves ρ_k at round-off).
    */
   readonly split: ContentDimsEstimate
-  /** The same from the library's float32 `representationGradients` (kept to show its δ-content round-off). */
-  readonly library: ContentDimsEstimate
   /** `estimateContentDims({ gradient: ∂L/∂W })`: Prop. 2 read literally, the singular values of the weight gradient. */
   readonly literal: ContentDimsEstimate
   /** ∂L/∂W of the eq. 4 loss, [out][in] (float32 from tfjs), for checks against the representation gradient. */
@@ -100,17 +67,15 @@ export function estimateOnBatch(f: LinearEncoder, dgp: Dgp, batchSize: number, m
   const b = dgp.sample(batchSize)
   try {
     const [z, zPositive] = [f.apply(b.x), f.apply(b.xPositive)] as [tf.Tensor2D, tf.Tensor2D]
-    let gradients, split64
+    let gradients
     try {
       gradients = representationGradients(z, zPositive, eq4Loss)
-      split64 = representationGradients64(z, zPositive, eq4Loss)
     } finally {
       tf.dispose([z, zPositive])
     }
     const weight = weightGradient(f, b.x as tf.Tensor2D, b.xPositive as tf.Tensor2D)
     return {
-      split: estimateContentDims(split64, { minGap }),
-      library: estimateContentDims(gradients, { minGap }),
+      split: estimateContentDims(gradients, { minGap }),
       literal: estimateContentDims({ gradient: weight }, { minGap }),
       weightGradient: weight,
       representationTotal: gradients.total,

@@ -24,14 +24,11 @@ export interface DcEstimateRun {
   batchSize: number
   /** The draw's seed: g, the encoder init and the batch are functions of it. */
   seed: number
-  /** d_c estimated from the split gradient (ρ_k, `estimateContentDims({ align, uniform })`, split accumulated in float64). */
+  /** d_c estimated from the split gradient (ρ_k, `estimateContentDims({ align, uniform })`). */
   estimate: number
   margin: number
   /** ρ_k ascending (content first). */
   rho: number[]
-  /** The same from the library's float32 `representationGradients` (δ-content round-off, see `representationGradients64`). */
-  libraryEstimate: number
-  libraryMargin: number
   /** d_c estimated from the singular values of ∂L/∂W (Prop. 2 read literally). */
   literalEstimate: number
   literalMargin: number
@@ -83,8 +80,6 @@ function record(sweep: DcEstimateRun['sweep'], space: SpaceKind, contentDims: nu
     estimate: e.split.contentDims,
     margin: e.split.margin,
     rho: [...e.split.values],
-    libraryEstimate: e.library.contentDims,
-    libraryMargin: e.library.margin,
     literalEstimate: e.literal.contentDims,
     literalMargin: e.literal.margin,
     literalValues: [...e.literal.values],

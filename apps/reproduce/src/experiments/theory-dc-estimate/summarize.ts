@@ -43,8 +43,6 @@ export async function summarizeDcEstimates(config: TheoryDcEstimateConfig, runs:
     `Estimate: \`estimateContentDims({ align, uniform })\` on one batch of N = ${config.batchSize} pairs — ρ_k, the generalized eigenvalues of the eq. 4 alignment vs −uniformity gradient in representation space (per-component conditional/marginal variance ratio, invariant to W); d_c = position of the largest log-gap if ≥ minGap = ${config.minGap.toFixed(3)} nats. ` +
       `Expected gap ln(σ_s²/σ_c²), so the expected breakdown is σ_c/σ_s = e^{−minGap/2} = ${expected.toFixed(3)}. "Literal" = \`estimateContentDims({ gradient: ∂L/∂W })\`, Prop. 2 read as the singular values of the weight gradient.`,
     '',
-    'The align/uniform split is accumulated in float64 from the float32 gradients (`representationGradients64`): with δ content the library\'s float32 `representationGradients` leaves a cancellation residue in the content directions (content ρ_k up to ≈ 5e−4 of the style ones instead of ≈ 0) whose log-gaps can beat the true one; its estimate is reported in the column "float32 library split".',
-    '',
   ]
   for (const space of config.spaces) {
     const m = sweepMeasures(config, runs, space)
@@ -58,7 +56,6 @@ export async function summarizeDcEstimates(config: TheoryDcEstimateConfig, runs:
       byRatio: config.ratios.map((ratio) => ({
         ratio,
         accuracy: m.pooledAccuracy(ratio),
-        libraryAccuracy: m.pooledAccuracy(ratio, 'library'),
         literalAccuracy: m.pooledAccuracy(ratio, 'literal'),
         meanMargin: m.meanMargin(ratio),
         effectiveRatio: m.meanEffectiveRatio(ratio),
@@ -72,9 +69,9 @@ export async function summarizeDcEstimates(config: TheoryDcEstimateConfig, runs:
       '',
       `Breakdown (smallest σ_c/σ_s with pooled accuracy < 1): **${breakdown ?? 'none in the sweep'}** (expected ≈ ${expected.toFixed(2)}). d_c = 0: estimate 0 in ${f2(fractionEqual(m.cell(0, 0), () => 0))} of ${m.cell(0, 0).length} runs.`,
       '',
-      '| σ_c/σ_s | realised σ_c/σ_s | fraction exact | mean margin (nats) | fraction "no split" | exact, float32 library split | literal ∂L/∂W exact |',
-      '|---|---|---|---|---|---|---|',
-      ...config.ratios.map((ratio) => `| ${ratio} | ${f2(m.meanEffectiveRatio(ratio))} | ${f2(m.pooledAccuracy(ratio))} | ${f2(m.meanMargin(ratio))} | ${f2(fractionEqual(m.withContent(ratio), () => 0))} | ${f2(m.pooledAccuracy(ratio, 'library'))} | ${f2(m.pooledAccuracy(ratio, 'literal'))} |`),
+      '| σ_c/σ_s | realised σ_c/σ_s | fraction exact | mean margin (nats) | fraction "no split" | literal ∂L/∂W exact |',
+      '|---|---|---|---|---|---|',
+      ...config.ratios.map((ratio) => `| ${ratio} | ${f2(m.meanEffectiveRatio(ratio))} | ${f2(m.pooledAccuracy(ratio))} | ${f2(m.meanMargin(ratio))} | ${f2(fractionEqual(m.withContent(ratio), () => 0))} | ${f2(m.pooledAccuracy(ratio, 'literal'))} |`),
       '',
       `Fraction exact per (d_c, σ_c/σ_s):`,
       '',
