@@ -128,7 +128,7 @@ export function gradientSpec(config: TheoryCollapseOptimalConfig, runs: readonly
 export async function theoryCollapseOptimalFigures(config: TheoryCollapseOptimalConfig, runs: readonly CollapseRun[]): Promise<Figure[]> {
   return [
     await renderFigure('theory-collapse-optimal-loss', 'eq. 4 along W = D_s·A⁻¹ (collapsed, float64 and the float32 library loss), diag(s, 1)·A⁻¹ (style kept), the Jensen bound, and the levels L(A⁻¹) and L(0) = log(M+1)', lossSpec(config, runs)),
-    await renderFigure('theory-collapse-optimal-r2', 'Held-out adjusted R² of content and style latents from z = W_s·x along the collapsed and style-kept paths', r2Spec(config, runs)),
+    await renderFigure('theory-collapse-optimal-r2', 'Held-out adjusted R² of content and style latents from z = W_s·x along the collapsed and style-kept paths (R² is invariant to s > 0: flat by construction)', r2Spec(config, runs)),
     await renderFigure('theory-collapse-optimal-gradients', 'Normalised singular values of ∂L/∂W (linear) and of ∂L/∂V_k per layer of f_D = D_s ∘ g⁻¹ on the collapsed path', gradientSpec(config, runs)),
   ]
 }

@@ -35,6 +35,8 @@ export async function summarizeTheoryCollapseOptimal(config: TheoryCollapseOptim
       styleKeptAtMax: last((r) => r.styleKept.float64),
       styleKeptAlignAtMax: last((r) => r.styleKept.align),
       boundAtMax: last((r) => r.collapsed.bound),
+      // finding: keeping style (diag(s, 1)) vs collapsing it (diag(s, 0)) at the same content scale s
+      styleKeptBelowCollapsed: rs.flatMap((r) => r.scales.flatMap((_, k) => (r.collapsed.float64[k]! > 1e-12 ? [r.styleKept.float64[k]! < r.collapsed.float64[k]!] : []))),
       linearNonlinearMaxDifference: Math.max(...rs.flatMap((r) => r.collapsed.float64.map((v, k) => Math.abs(v - r.collapsed.nonlinearFloat64[k]!)))),
       float32Breakdown: rs.map((r) => float32Breakdown(r, config.claims.float32Tolerance)),
       styleR2Max: Math.max(...rs.flatMap((r) => r.r2.collapsed.map((v) => v.style))),
@@ -92,6 +94,11 @@ export async function summarizeTheoryCollapseOptimal(config: TheoryCollapseOptim
       'The loss along D_s ∘ g⁻¹ depends on the latents only (D_s ∘ g⁻¹ ∘ g = D_s), so the linear and nonlinear paths coincide up to rounding; the nonlinear part differs in its gradients.',
       '',
       ...lossTable,
+      '',
+      `Keeping style at the same content scale: L(diag(s·1, 1)·A⁻¹) < L(diag(s·1, 0)·A⁻¹) at ${summary.map((s) => `${s.styleKeptBelowCollapsed.filter(Boolean).length}/${s.styleKeptBelowCollapsed.length}`).join(', ')} grid points (d_c = ${config.contentDims.join(', ')}; points where the collapsed loss is > 1e-12). ` +
+        (summary.every((s) => s.styleKeptBelowCollapsed.every(Boolean))
+          ? 'So on this DGP the loss falls because the content scale grows, not because style collapses: the style coordinates separate negatives more than they cost the positives (σ_s small), and the style-kept, full-rank encoder tends to the infimum 0 as well (the positive term cancels in −log(e^{−a}/(e^{−a} + Σ_j …)) once the negatives vanish).'
+          : 'Collapsing style lowers the loss at the other grid points; both paths tend to 0 (the positive term cancels in −log(e^{−a}/(e^{−a} + Σ_j …)) once the negatives vanish).'),
       '',
       `Numerical ranks (σ_k > ${tol}·σ_1):`,
       '',
