@@ -1,3 +1,4 @@
+import { InterruptedError } from '@cl/core'
 import { createDgp, type Dgp, type InvertibleMlp } from '@cl/dgp'
 import { r2ContentStyleDense } from '@cl/metrics'
 import { CheckpointStore } from '../../train/checkpoint-store.js'
@@ -86,7 +87,9 @@ export async function evaluateCollapse(config: TheoryCollapseOptimalConfig, cont
   const styleKept = { float64: [] as number[], align: [] as number[] }
   // ĝ⁻¹(x) once per batch (float64); f_D = D_s ∘ g⁻¹ only rescales it
   const mlpLatents = mlpBatches.map((b) => ({ z: g.inverseArray(b.x, n), zp: g.inverseArray(b.xPositive, n) }))
-  for (const s of scales) {
+  const started = Date.now()
+  for (const [k, s] of scales.entries()) {
+    if (k > 0 && k % config.scales.perDecade === 0) log(`seed ${seed}, d_c = ${contentDims}: s = ${s.toPrecision(3)} (${k}/${scales.length} grid points, ${((Date.now() - started) / 1000).toFixed(0)} s)`)
     const wc = scaleRows(contentScale('collapsed', s, d, contentDims), inv)
     const wk = scaleRows(contentScale('styleKept', s, d, contentDims), inv)
     collapsed.float64.push(mean(f64(wc).map((v) => v.total)))
@@ -157,7 +160,8 @@ export async function runTheoryCollapseOptimal(context: ExperimentContext<Theory
         runs.push(done)
         continue
       }
-      context.signal.throwIfAborted()
+      // Ctrl-C / SIGTERM: stop between (seed, d_c) evaluations; finished ones are stored for --resume
+      if (context.signal.aborted) throw new InterruptedError(String(context.signal.reason))
       const r = await evaluateCollapse(config, dc, seed, log)
       store.saveResult(key, r)
       runs.push(r)
