@@ -12,6 +12,9 @@ export interface Eq4Values {
   readonly uniform: number
 }
 
+/** Below this exponent e^x is 0 in float64 (the smallest subnormal is e^{−744.4}): the term is skipped. */
+const EXP_UNDERFLOW = -746
+
 /**
  * Appx. C eq. (4), averaged over the N anchors instead of summed (the paper's value is (M+1)·M times this), with the
  * M = N − 1 negatives j ≠ i, τ = 1 in the paper's form ‖·‖²/2 — the same quantity as `eq4Loss` (Lp-InfoNCE, p = 2,
@@ -21,25 +24,32 @@ export interface Eq4Values {
 export function eq4LossFloat64(z: Float64Array, zPositive: Float64Array, n: number, d: number): Eq4Values {
   let alignSum = 0
   let uniformSum = 0
-  const logits = new Float64Array(n)
   for (let i = 0; i < n; i++) {
     const oi = i * d
     let pos = 0
-    for (let k = 0; k < d; k++) pos += (z[oi + k]! - zPositive[oi + k]!) ** 2
-    const positive = -pos / 2
-    let max = positive
+    for (let k = 0; k < d; k++) {
+      const t = z[oi + k]! - zPositive[oi + k]!
+      pos += t * t
+    }
+    // one-pass log-sum-exp over [positive, negatives j ≠ i]: running max m and Σ e^{l − m}
+    let m = -pos / 2
+    let sum = 1
     for (let j = 0; j < n; j++) {
       if (j === i) continue
       const oj = j * d
-      let s = 0
-      for (let k = 0; k < d; k++) s += (z[oi + k]! - z[oj + k]!) ** 2
-      logits[j] = -s / 2
-      if (logits[j]! > max) max = logits[j]!
+      let dist = 0
+      for (let k = 0; k < d; k++) {
+        const t = z[oi + k]! - z[oj + k]!
+        dist += t * t
+      }
+      const l = -dist / 2
+      if (l > m) {
+        sum = sum * Math.exp(m - l) + 1
+        m = l
+      } else if (l - m > EXP_UNDERFLOW) sum += Math.exp(l - m)
     }
-    let sum = Math.exp(positive - max)
-    for (let j = 0; j < n; j++) if (j !== i) sum += Math.exp(logits[j]! - max)
-    alignSum += -positive
-    uniformSum += max + Math.log(sum)
+    alignSum += pos / 2
+    uniformSum += m + Math.log(sum)
   }
   const align = alignSum / n
   const uniform = uniformSum / n

@@ -68,6 +68,22 @@ describe('theory-collapse-optimal: formulas', () => {
     const xp = pseudo(n, d, 0.4)
     const t = eq4Loss(tf.tensor2d(Float32Array.from(x), [n, d]), tf.tensor2d(Float32Array.from(xp), [n, d]))
     expect(t.total.dataSync()[0]).toBeCloseTo(eq4LossFloat64(x, xp, n, d).total, 5)
+    // the one-pass log-sum-exp against a two-pass one, also where most terms underflow (z scaled by 10³)
+    const twoPass = (za: Float64Array, zb: Float64Array) => {
+      let acc = 0
+      for (let i = 0; i < n; i++) {
+        const sq = (u: Float64Array, j: number) => Array.from({ length: d }, (_, k) => (za[i * d + k]! - u[j * d + k]!) ** 2).reduce((s, v) => s + v, 0)
+        const logits = [-sq(zb, i) / 2, ...Array.from({ length: n }, (_, j) => j).filter((j) => j !== i).map((j) => -sq(za, j) / 2)]
+        const m = Math.max(...logits)
+        acc += -logits[0]! + m + Math.log(logits.reduce((s, l) => s + Math.exp(l - m), 0))
+      }
+      return acc / n
+    }
+    for (const scale of [1, 30, 1000]) {
+      const za = x.map((v) => v * scale)
+      const zb = xp.map((v) => v * scale)
+      expect(eq4LossFloat64(za, zb, n, d).total).toBeCloseTo(twoPass(za, zb), 10)
+    }
     // W = 0: every logit is 0 → log(M + 1) = log(n) per anchor (Appx. C, L_CL0 / ((M+1)·M))
     expect(eq4LossFloat64(new Float64Array(n * d), new Float64Array(n * d), n, d).total).toBeCloseTo(Math.log(n), 14)
   })
