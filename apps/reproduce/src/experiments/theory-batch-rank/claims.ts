@@ -79,7 +79,7 @@ export function theoryBatchRankClaims(config: TheoryBatchRankConfig, ranks: read
     const curve = ns.map((n) => meanLogCondition(conditioning, n, field))
     claims.push({
       id,
-      description: `Lemma 6: larger batches give better-conditioned ${what} (d_c = ${config.conditioning.contentDims}, N ≥ d; mean of log10 σ_1/σ_d over batches)`,
+      description: `Lemma 6: ${what} is better conditioned for larger batches (d_c = ${config.conditioning.contentDims}, N > d; mean of log10 σ_1/σ_d over batches)`,
       expected: 'strictly decreasing in N',
       measured: ns.map((n, i) => `N=${n}: ${curve[i]!.toFixed(2)}`).join(', '),
       holds: curve.every((c, i) => Number.isFinite(c) && (i === 0 || c < curve[i - 1]!)),

@@ -20,7 +20,7 @@ export const theoryBatchRankConfigSchema = z
     conditioning: z
       .strictObject({
         contentDims: int(0).describe('d_c of the conditioning sweep; < dims'),
-        batchSizes: z.array(int(2)).min(2).describe('ascending batch sizes N ≥ dims of the conditioning sweep'),
+        batchSizes: z.array(int(2)).min(2).describe('ascending batch sizes N > dims of the conditioning sweep (Ŝ_x has rank N − 1, so N ≥ d + 1 for a finite condition number)'),
         batches: int(1).describe('independent batches per N; ≥ 1'),
       })
       .describe('Part A: condition number of ∂L/∂W and of the covariance estimate Ŝ_x vs batch size'),
@@ -40,7 +40,7 @@ export const theoryBatchRankConfigSchema = z
     if (c.rank.tolerance >= 1) ctx.addIssue({ code: 'custom', message: 'a tolerance in (0, 1)', path: ['rank', 'tolerance'] })
     if (c.conditioning.contentDims >= c.dims) ctx.addIssue({ code: 'custom', message: `d_c < dims = ${c.dims}`, path: ['conditioning', 'contentDims'] })
     c.conditioning.batchSizes.forEach((n, i) => {
-      if (n < c.dims) ctx.addIssue({ code: 'custom', message: `N ≥ dims = ${c.dims} (a full-rank estimate is possible)`, path: ['conditioning', 'batchSizes', i] })
+      if (n <= c.dims) ctx.addIssue({ code: 'custom', message: `N > dims = ${c.dims} (Ŝ_x has rank N − 1: a finite condition number needs N ≥ d + 1)`, path: ['conditioning', 'batchSizes', i] })
       if (i > 0 && n <= c.conditioning.batchSizes[i - 1]!) ctx.addIssue({ code: 'custom', message: 'strictly ascending batch sizes', path: ['conditioning', 'batchSizes', i] })
     })
     if (c.collapse.contentDims >= c.dims) ctx.addIssue({ code: 'custom', message: `d_c < dims = ${c.dims} (style must exist)`, path: ['collapse', 'contentDims'] })

@@ -24,7 +24,7 @@ describe('theory-batch-rank', () => {
     const err: string[] = []
     const sets = [
       'dims=4', 'generator.thresholdDraws=50', 'rank.contentDims=[0,2]', 'rank.batchSizes=[2,3,8]', 'rank.batches=2',
-      'conditioning.batchSizes=[4,16]', 'conditioning.batches=2', 'collapse.batchSizes=[8,16]', 'collapse.train.steps=5',
+      'conditioning.batchSizes=[5,16]', 'conditioning.batches=2', 'collapse.batchSizes=[8,16]', 'collapse.train.steps=5',
     ]
     const before = tf.memory().numTensors
     const code = await main(['run', 'theory-batch-rank', '--backend', 'cpu', '--out', out, ...sets.flatMap((s) => ['--set', s])], { io: { out: () => {}, err: (l) => err.push(l) } })
@@ -74,14 +74,14 @@ describe('theory-batch-rank', () => {
       ...base,
       dims: 4,
       rank: { ...base.rank, contentDims: [2], batchSizes: [2, 3, 8] },
-      conditioning: { ...base.conditioning, batchSizes: [4, 16] },
+      conditioning: { ...base.conditioning, batchSizes: [5, 16] },
       collapse: { ...base.collapse, batchSizes: [16, 64] },
     }
     const rank = (n: number, r: number, cov = { m: Math.min(4, n - 1), c: Math.min(2, n) }): RankSample => ({ seed: 0, contentDims: 2, batchSize: n, batch: 0, rankPaper: r, rankFull: r, rankMarginal: cov.m, rankConditional: cov.c, spectrum: [] })
     const cond = (n: number, g: number, m: number): ConditioningSample => ({ seed: 0, batchSize: n, batch: 0, logConditionGradient: g, logConditionMarginal: m })
     const run = (n: number, style: number): CollapseRun => ({ seed: 0, batchSize: n, endToEnd: [1, 1, style, style], weights: [1, 1, style, style], finalLoss: 1 })
     // the paper's world: rank ≤ N below d (the derived bound min(4, N − 1 + min(N, 2)) = 3 at N = 2 is then not reached)
-    const paperWorld = await summarizeBatchRank(config, [rank(2, 2), rank(3, 3), rank(8, 4)], [cond(4, 2, 1.5), cond(16, 1, 0.5)], [run(16, 0.2), run(64, 0.3)])
+    const paperWorld = await summarizeBatchRank(config, [rank(2, 2), rank(3, 3), rank(8, 4)], [cond(5, 2, 1.5), cond(16, 1, 0.5)], [run(16, 0.2), run(64, 0.3)])
     expect(paperWorld.claims.map((c) => [c.id, c.holds])).toEqual([
       ['paper-rank-bound', true],
       ['paper-rank-deficient-below-d', true],
@@ -93,7 +93,7 @@ describe('theory-batch-rank', () => {
     ])
     // our bound reached (3 at N = 2, 4 = d at N = 3): the paper's bound and its weak reading fail; conditioning worsens;
     // the larger batch collapses more; a covariance estimate of the wrong rank
-    const ours = await summarizeBatchRank(config, [rank(2, 3, { m: 2, c: 2 }), rank(3, 4), rank(8, 4)], [cond(4, 1, 0.5), cond(16, 2, 1.5)], [run(16, 0.3), run(64, 0.2)])
+    const ours = await summarizeBatchRank(config, [rank(2, 3, { m: 2, c: 2 }), rank(3, 4), rank(8, 4)], [cond(5, 1, 0.5), cond(16, 2, 1.5)], [run(16, 0.3), run(64, 0.2)])
     expect(ours.claims.map((c) => c.holds)).toEqual([false, false, true, false, false, false, false])
     // above our bound
     const above = await summarizeBatchRank(config, [rank(2, 4), rank(8, 5)], [], [])

@@ -25,7 +25,7 @@ describe('theory-dynamics', () => {
   it('runs end to end at small scale: every claim id and both figures', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'cl-tdyn-')), 'run')
     const err: string[] = []
-    const sets = ['dims=4', 'contentDims=1', 'negatives=[2,8,32]', 'batches=2', 'generator.thresholdDraws=50', 'scales=[0.05,1]']
+    const sets = ['dims=4', 'contentDims=1', 'negatives=[2,8,32]', 'batches=2', 'generator.thresholdDraws=50', 'scales=[0.05,1]', 'randomInit=true']
     const code = await main(['run', 'theory-dynamics', '--backend', 'cpu', '--out', out, ...sets.flatMap((s) => ['--set', s])], { io: { out: () => {}, err: (l) => err.push(l) } })
     expect(code, err.join('\n')).toBe(0)
     const result = resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')))
