@@ -1,9 +1,9 @@
 import { singularValues } from '@cl/metrics'
 import { stepSeed } from '../stats.js'
 import { theoryLinearDgp } from '../theory/linear-setup.js'
-import { batchCovariances } from '../theory-dynamics/covariances.js'
+import { batchCovariances, populationCovariances } from '../theory-dynamics/covariances.js'
 import { eq4GradientF64 } from '../theory-dynamics/eq4-gradient-f64.js'
-import { scale } from '../theory-dynamics/matrix.js'
+import { combine, matMul, scale } from '../theory-dynamics/matrix.js'
 import type { TheoryBatchRankConfig } from './config.js'
 import { numericalRank } from './rank.js'
 
@@ -25,6 +25,15 @@ export interface RankSample {
   spectrum: number[]
 }
 
+/** The N → ∞ values the conditioning approaches, per seed (log10 σ_1/σ_d). */
+export interface PopulationConditioning {
+  seed: number
+  /** Σ_x = A·diag(1/12)·Aᵀ. */
+  logConditionMarginal: number
+  /** The full gradient's small-W limit W[2Σ_x − Σ_x̃] (at W = scale·A⁻¹ α is not uniform; a reference, not the limit). */
+  logConditionGradientLimit: number
+}
+
 /** Condition numbers of one batch (N ≥ d), as log10. */
 export interface ConditioningSample {
   seed: number
@@ -44,9 +53,10 @@ function logCondition(values: readonly number[]): number {
  * Part A (no training): the float64 gradient of the per-anchor mean of eq. (4) at W = scale·A⁻¹ on fresh batches
  * of every size, its numerical rank (σ > tolerance·σ_1) and, for N ≥ d, its condition number.
  */
-export function measureGradientRanks(config: TheoryBatchRankConfig, seeds: readonly number[], log: (line: string) => void): { ranks: RankSample[]; conditioning: ConditioningSample[] } {
+export function measureGradientRanks(config: TheoryBatchRankConfig, seeds: readonly number[], log: (line: string) => void): { ranks: RankSample[]; conditioning: ConditioningSample[]; population: PopulationConditioning[] } {
   const ranks: RankSample[] = []
   const conditioning: ConditioningSample[] = []
+  const population: PopulationConditioning[] = []
   const { dims, sigmaStyle } = config
   const setupOf = (seed: number, contentDims: number) => theoryLinearDgp({ space: 'box', dims, contentDims, sigmaStyle, thresholdDraws: config.generator.thresholdDraws, seed })
   for (const seed of seeds) {
@@ -77,6 +87,8 @@ export function measureGradientRanks(config: TheoryBatchRankConfig, seeds: reado
     }
     const setup = setupOf(seed, config.conditioning.contentDims)
     const w = scale(config.rank.scale, setup.inverse)
+    const pop = populationCovariances(setup.generator, config.conditioning.contentDims, sigmaStyle)
+    population.push({ seed, logConditionMarginal: logCondition(singularValues(pop.marginal)), logConditionGradientLimit: logCondition(singularValues(matMul(w, combine(2, pop.marginal, -1, pop.conditional)))) })
     for (const batchSize of config.conditioning.batchSizes) {
       for (let batch = 0; batch < config.conditioning.batches; batch++) {
         const b = setup.dgp.reseed(stepSeed(seed, `theory-batch-rank-cond-N${batchSize}`, batch)).sampleArrays(batchSize)
@@ -87,5 +99,5 @@ export function measureGradientRanks(config: TheoryBatchRankConfig, seeds: reado
       log(`theory-batch-rank seed ${seed}: conditioning at N = ${batchSize} done`)
     }
   }
-  return { ranks, conditioning }
+  return { ranks, conditioning, population }
 }

@@ -11,7 +11,7 @@ import { summarizeBatchRank } from './summarize.js'
 export { theoryBatchRankConfigSchema, type TheoryBatchRankConfig } from './config.js'
 export { theoryBatchRankClaims, collapseStyleBlock, meanLogCondition } from './claims.js'
 export { summarizeBatchRank, theoryBatchRankPaperDgp } from './summarize.js'
-export { measureGradientRanks, type RankSample, type ConditioningSample } from './gradient-rank.js'
+export { measureGradientRanks, type RankSample, type ConditioningSample, type PopulationConditioning } from './gradient-rank.js'
 export { trainCollapseRuns, type CollapseRun } from './collapse.js'
 export { numericalRank, derivedRankBound } from './rank.js'
 
@@ -34,8 +34,8 @@ export const theoryBatchRank: Experiment<TheoryBatchRankConfig> = {
     checkTemperature('config.collapse.tau', config.collapse.tau)
   },
   async run(context) {
-    const { ranks, conditioning } = measureGradientRanks(context.config, context.seeds, context.log)
+    const { ranks, conditioning, population } = measureGradientRanks(context.config, context.seeds, context.log)
     const runs = await trainCollapseRuns(context)
-    return summarizeBatchRank(context.config, ranks, conditioning, runs)
+    return summarizeBatchRank(context.config, ranks, conditioning, runs, population)
   },
 }

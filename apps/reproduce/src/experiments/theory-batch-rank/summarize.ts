@@ -5,7 +5,7 @@ import { collapseStyleBlock, meanLogCondition, theoryBatchRankClaims } from './c
 import type { CollapseRun } from './collapse.js'
 import type { TheoryBatchRankConfig } from './config.js'
 import { theoryBatchRankFigures } from './figures.js'
-import type { ConditioningSample, RankSample } from './gradient-rank.js'
+import type { ConditioningSample, PopulationConditioning, RankSample } from './gradient-rank.js'
 import { derivedRankBound } from './rank.js'
 
 /** The paper DGP of this experiment, in words. */
@@ -14,7 +14,7 @@ export function theoryBatchRankPaperDgp(config: TheoryBatchRankConfig): string {
 }
 
 /** Claims, metrics, report and figures of Parts A and B. Exported for claim tests on constructed inputs. */
-export async function summarizeBatchRank(config: TheoryBatchRankConfig, ranks: readonly RankSample[], conditioning: readonly ConditioningSample[], runs: readonly CollapseRun[]): Promise<ExperimentOutput> {
+export async function summarizeBatchRank(config: TheoryBatchRankConfig, ranks: readonly RankSample[], conditioning: readonly ConditioningSample[], runs: readonly CollapseRun[], population: readonly PopulationConditioning[] = []): Promise<ExperimentOutput> {
   const d = config.dims
   const distinct = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b).join(',')
   const rankTable = ['| d_c | N | rank ∂L/∂W full | rank paper (eq. 7) | bound min(d, N − 1 + min(N, d_s)) | paper bound N | rank Ŝ_x | rank Σ̂_x̃ |', '|---|---|---|---|---|---|---|---|']
@@ -27,6 +27,10 @@ export async function summarizeBatchRank(config: TheoryBatchRankConfig, ranks: r
   }
   const condTable = ['| N | mean log10 κ(∂L/∂W) | mean log10 κ(Ŝ_x) |', '|---|---|---|']
   for (const n of config.conditioning.batchSizes) condTable.push(`| ${n} | ${meanLogCondition(conditioning, n, 'logConditionGradient').toFixed(3)} | ${meanLogCondition(conditioning, n, 'logConditionMarginal').toFixed(3)} |`)
+  if (population.length > 0) {
+    const avg = (f: (p: PopulationConditioning) => number) => meanStd(population.map(f)).mean.toFixed(3)
+    condTable.push(`| population (N → ∞) | ${avg((p) => p.logConditionGradientLimit)} (W[2Σ_x − Σ_x̃], the uniform-α limit) | ${avg((p) => p.logConditionMarginal)} (Σ_x) |`)
+  }
   const ds = d - config.collapse.contentDims
   const collapseTable = ['| N (training) | style block W·A_g (mean ± std over seeds) | style block W | final loss |', '|---|---|---|---|']
   for (const n of config.collapse.batchSizes) {
@@ -41,6 +45,7 @@ export async function summarizeBatchRank(config: TheoryBatchRankConfig, ranks: r
       rankTolerance: `numerical rank = number of singular values > ${config.rank.tolerance}·σ_1 of the float64 gradient`,
       ranks,
       conditioning,
+      populationConditioning: population,
       conditioningSummary: config.conditioning.batchSizes.map((n) => ({ batchSize: n, logConditionGradient: meanLogCondition(conditioning, n, 'logConditionGradient'), logConditionMarginal: meanLogCondition(conditioning, n, 'logConditionMarginal') })),
       collapse: { runs, styleBlock: config.collapse.batchSizes.map((n) => ({ batchSize: n, styleBlock: collapseStyleBlock(config, runs, n) })) },
     },
