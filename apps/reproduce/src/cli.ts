@@ -197,8 +197,15 @@ export function createProgram(deps: CliDeps = {}): Command {
         } catch (error) {
           throw new CliExit(EXIT_CODES.failed, error)
         }
-        const common = ['--preset', opts.preset, '--seed', String(opts.seed), '--seeds', String(opts.seeds), '--backend', opts.backend, '--threads', String(threads), ...opts.set.flatMap((s) => ['--set', s]), ...(userDgp !== undefined ? ['--dgp', userDgp.module] : [])]
-        const jobs = prepared.plans.map((p) => ({ id: p.experiment.id, args: ['run', p.experiment.id, ...common, '--out', p.out!] }))
+        const common = ['--preset', opts.preset, '--seed', String(opts.seed), '--seeds', String(opts.seeds), '--backend', opts.backend, '--threads', String(threads), ...opts.set.flatMap((s) => ['--set', s])]
+        // --dgp goes to every child whose experiment takes one; a paper-DGP-only experiment runs on the paper's DGP
+        const dgpArgs = (e: (typeof prepared.plans)[number]['experiment']) => {
+          if (userDgp === undefined) return []
+          if (e.paperDgpOnly === undefined) return ['--dgp', userDgp.module]
+          io.err(`${e.id}: runs on the paper's DGP, --dgp applies to the other experiments (${e.paperDgpOnly})`)
+          return []
+        }
+        const jobs = prepared.plans.map((p) => ({ id: p.experiment.id, args: ['run', p.experiment.id, ...common, ...dgpArgs(p.experiment), '--out', p.out!] }))
         const code = await runInParallel(jobs, { jobs: opts.jobs, spawn: deps.spawn ?? nodeSpawner(fileURLToPath(import.meta.url)), out: io.out, err: io.err })
         finishIndex()
         if (code === EXIT_CODES.sigint || code === EXIT_CODES.sigterm) throw new CliExit(code, `interrupted; continue with cl-reproduce run all --resume ${root}`)

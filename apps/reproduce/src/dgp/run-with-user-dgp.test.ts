@@ -129,6 +129,14 @@ describe('cl-reproduce run --dgp', () => {
     expect((await cli(['run', 'all', '--jobs', '2', '--dgp', path.relative(process.cwd(), file), '--out', path.join(tmp(), 'jobs')], { experiments, spawn })).code).toBe(0)
     expect(argsSeen).toHaveLength(2)
     for (const args of argsSeen) expect(args[args.indexOf('--dgp') + 1]).toBe(file)
+
+    // a paper-DGP-only experiment's child gets no --dgp, and the parent says so
+    argsSeen.length = 0
+    const only = { ...dgpToy('dgp-paper'), paperDgpOnly: 'it needs the paper DGP' }
+    const r = await cli(['run', 'all', '--jobs', '2', '--dgp', file, '--out', path.join(tmp(), 'jobs2')], { experiments: [dgpToy('dgp-a'), only], spawn })
+    expect(r.code).toBe(0)
+    expect(argsSeen.map((args) => [args[1], args.includes('--dgp')])).toEqual([['dgp-a', true], ['dgp-paper', false]])
+    expect(r.err.join('\n')).toMatch(/dgp-paper: runs on the paper's DGP, --dgp applies to the other experiments \(it needs the paper DGP\)/)
   })
 })
 

@@ -90,6 +90,12 @@ export interface Experiment<C = unknown> {
   readonly requiredKernels: readonly string[]
   /** Validates the resolved config (preset + `--set` overrides). */
   readonly configSchema: z.ZodType<C>
+  /**
+   * Set when the experiment is a statement about the paper's own DGP (its closed-form covariances, A⁻¹, a σ_c sweep),
+   * so a user DGP cannot serve it: why, in one clause. Alone with `--dgp` it is refused before anything is written; in
+   * `run all --dgp` it runs on the paper's DGP and the run log says so (its report names the paper DGP as always).
+   */
+  readonly paperDgpOnly?: string
   readonly presets: Record<PresetName, C>
   /**
    * Checks that need the resolved config but no run directory (memory estimates, temperatures that underflow float32,

@@ -36,6 +36,29 @@ describe('runner (programmatic path)', () => {
     expect(seen).toEqual([[{ n: 4 }, 'inline:test']])
   })
 
+  it('a paper-DGP-only experiment: refused alone with --dgp, run on the paper DGP in run all (no preflight DGP, none in its run)', async () => {
+    const userDgp = { factory: () => { throw new Error('not called') }, module: 'inline:test', sha256: null }
+    const seen: unknown[] = []
+    const only: Experiment<{ n: number }> = {
+      ...toyExperiment,
+      id: 'paper-only',
+      paperDgpOnly: 'it sweeps the paper DGP',
+      preflight: (_c, o) => void seen.push(['preflight', o.userDgp?.module]),
+      async run(ctx) {
+        seen.push(['run', ctx.userDgp?.module])
+        return toyExperiment.run(ctx)
+      },
+    }
+    expect(() => planRuns([only], { ...base(path.join(tmp(), 'alone')), userDgp })).toThrow(/paper-only takes no --dgp: it sweeps the paper DGP/)
+    const logs: string[] = []
+    const out = path.join(tmp(), 'all')
+    await runExperiments([only, { ...toyExperiment, id: 'toy2' }], { ...base(out), userDgp, log: (l) => logs.push(l) })
+    expect(seen).toEqual([['preflight', undefined], ['run', undefined]])
+    expect(logs).toContain("paper-only: runs on the paper's DGP, --dgp applies to the other experiments (it sweeps the paper DGP)")
+    expect(JSON.parse(readFileSync(path.join(out, 'paper-only', 'result.json'), 'utf8')).dgp).toBeUndefined()
+    expect(JSON.parse(readFileSync(path.join(out, 'toy2', 'result.json'), 'utf8')).dgp).toEqual({ module: 'inline:test', sha256: null })
+  })
+
   it("an abort of the caller's signal stops the run: interrupted, never complete", async () => {
     const controller = new AbortController()
     const e: Experiment<{ n: number }> = {

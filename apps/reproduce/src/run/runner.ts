@@ -8,6 +8,7 @@ import type { BackendName } from '../backend/candidates.js'
 import { guardsOf } from '../backend/guards.js'
 import { selectBackend, type BackendSelection } from '../backend/select.js'
 import { userDgpForResume, type RecordedDgp } from '../dgp/load-user-dgp.js'
+import { DgpRequirementError } from '../experiments/dgp-requirement-error.js'
 import { PRESET_NAMES, type Experiment, type PresetName, type UserDgp } from '../experiments/experiment.js'
 import { configKeys } from './config-keys.js'
 import { mergeConfig } from './overrides.js'
@@ -162,7 +163,13 @@ export function planRuns(experiments: readonly Experiment<any>[], options: RunOp
     else assertCreatable(path.resolve('runs'))
     prepared = { plans: [freshPlan(experiments[0]!, options, options.out)], backend: options.backend }
   }
-  for (const plan of prepared.plans) plan.experiment.preflight?.(plan.config, options.userDgp !== undefined ? { userDgp: options.userDgp } : {})
+  for (const plan of prepared.plans) {
+    const only = plan.experiment.paperDgpOnly
+    if (only !== undefined && options.userDgp !== undefined && !all) {
+      throw new DgpRequirementError(options.userDgp.module, `${plan.experiment.id} takes no --dgp: ${only}`, options.userDgp.module)
+    }
+    plan.experiment.preflight?.(plan.config, options.userDgp !== undefined && only === undefined ? { userDgp: options.userDgp } : {})
+  }
   return prepared
 }
 
@@ -276,6 +283,13 @@ export async function executeRuns(prepared: PreparedRuns, selection: BackendSele
     // module it recorded and refuses a changed file; a fresh run takes the one given.
     const userDgps: (UserDgp | undefined)[] = []
     for (const plan of prepared.plans) {
+      const only = plan.experiment.paperDgpOnly
+      if (only !== undefined) {
+        // A run all --dgp: this experiment runs on the paper's DGP (its own run.json records none).
+        if (options.userDgp !== undefined || plan.recordedDgp !== undefined) options.log(`${plan.experiment.id}: runs on the paper's DGP, --dgp applies to the other experiments (${only})`)
+        userDgps.push(undefined)
+        continue
+      }
       userDgps.push(plan.resumeDir !== undefined || prepared.root?.fresh === false ? await userDgpForResume(plan.recordedDgp, options.userDgp) : options.userDgp)
     }
     const writer = options.writer ?? nodeWriter

@@ -1,4 +1,3 @@
-import { DgpRequirementError } from '../dgp-requirement-error.js'
 import type { Experiment } from '../experiment.js'
 import { checkTrainBatchFits } from '../memory-estimate.js'
 import { checkTemperature } from '../temperature-check.js'
@@ -26,10 +25,8 @@ export const theoryBatchRank: Experiment<TheoryBatchRankConfig> = {
   requiredKernels: ['BatchMatMul', 'Max', 'Exp', 'Log'],
   configSchema: theoryBatchRankConfigSchema,
   presets: theoryBatchRankPresets,
-  preflight(config, options) {
-    if (options.userDgp !== undefined) {
-      throw new DgpRequirementError(options.userDgp.module, `${id} needs the paper's linear box DGP (its matrix A for W = s·A⁻¹ and W·A_g)`, options.userDgp.module)
-    }
+  paperDgpOnly: "it needs the paper's linear box DGP (its matrix A for W = s·A⁻¹ and W·A_g)",
+  preflight(config) {
     config.collapse.batchSizes.forEach((n, i) => checkTrainBatchFits(`config.collapse.batchSizes.${i}`, n, { dims: config.dims, hiddenWidths: [] }))
     checkTemperature('config.collapse.tau', config.collapse.tau)
   },

@@ -27,10 +27,10 @@ export const theoryCollapseOptimal: Experiment<TheoryCollapseOptimalConfig> = {
   requiredKernels: ['BatchMatMul', 'Max', 'Exp', 'Log', 'Select', 'GreaterEqual'],
   configSchema: theoryCollapseOptimalConfigSchema,
   presets: theoryCollapseOptimalPresets,
+  paperDgpOnly: "its constructions need the paper's own generators (A⁻¹ and the MLP's layer inverses)",
   preflight: (config) => preflightTheoryCollapseOptimal(config),
   async run(context) {
-    if (context.userDgp !== undefined) context.log(`${id}: --dgp does not apply (the constructions need the paper's own generators); using the paper DGP`)
     const runs = await runTheoryCollapseOptimal(context)
-    return summarizeTheoryCollapseOptimal(context.config, runs, context.userDgp !== undefined ? { userDgp: context.userDgp } : {})
+    return summarizeTheoryCollapseOptimal(context.config, runs)
   },
 }

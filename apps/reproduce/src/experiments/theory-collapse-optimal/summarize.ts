@@ -1,4 +1,4 @@
-import type { ExperimentOutput, UserDgp } from '../experiment.js'
+import type { ExperimentOutput } from '../experiment.js'
 import { meanStd } from '../stats.js'
 import { crossingScale, float32Breakdown, gradientRanks, theoryCollapseOptimalClaims } from './claims.js'
 import type { TheoryCollapseOptimalConfig } from './config.js'
@@ -16,7 +16,7 @@ const fmt = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.to
 const sShow = (x: number | null) => (x === null ? '—' : x.toPrecision(3))
 
 /** Claims, metrics, report and figures from the evaluated runs. Exported for claim tests on constructed runs. */
-export async function summarizeTheoryCollapseOptimal(config: TheoryCollapseOptimalConfig, runs: readonly CollapseRun[], options: { userDgp?: UserDgp } = {}): Promise<ExperimentOutput> {
+export async function summarizeTheoryCollapseOptimal(config: TheoryCollapseOptimalConfig, runs: readonly CollapseRun[]): Promise<ExperimentOutput> {
   const tol = config.claims.rankTolerance
   const m = runs[0]?.negatives ?? config.batchSize - 1
   const summary = config.contentDims.map((dc) => {
@@ -77,7 +77,6 @@ export async function summarizeTheoryCollapseOptimal(config: TheoryCollapseOptim
             ...g.nonlinearCollapsed.map((sv, i) => `  - f_D layer ${i + 1}: [${sv.map((v) => v.toExponential(2)).join(', ')}]`),
           ]),
         ]
-  const userDgpLine = options.userDgp !== undefined ? [`\`--dgp\` (${options.userDgp.module}) does not apply: this experiment evaluates constructions on the paper's own generators (A⁻¹ and the MLP's layer inverses); the paper DGP was used.`, ''] : []
   return {
     metrics: { dgp: { paper: theoryCollapseOptimalPaperDgp(config) }, negatives: m, summary, runs },
     paper: {
@@ -89,7 +88,6 @@ export async function summarizeTheoryCollapseOptimal(config: TheoryCollapseOptim
     figures: await theoryCollapseOptimalFigures(config, runs),
     reportMarkdown: [
       `DGP: ${theoryCollapseOptimalPaperDgp(config)}.`,
-      ...userDgpLine,
       `Losses: eq. 4 per anchor (mean over i, negatives j ≠ i, M = ${m}; the paper's double sum is (M+1)·M times these), mean of ${config.evalBatches} batches of N = ${config.batchSize}, in float64 (exact differences) and with the library's float32 \`evaluateInfoNce\`. W_GT = A⁻¹ (x = A·z).`,
       'The loss along D_s ∘ g⁻¹ depends on the latents only (D_s ∘ g⁻¹ ∘ g = D_s), so the linear and nonlinear paths coincide up to rounding; the nonlinear part differs in its gradients.',
       '',

@@ -280,8 +280,6 @@ describe('theory-collapse-optimal: claims', () => {
     expect(out.paper).toMatchObject({ L_CL0_doubleSum: expect.stringContaining(String(256 * 255 * Math.log(256))) })
     // the constructed style-kept path ends above the collapsed one (0.01 > 0.001): 4 of 5 points, the neutral sentence
     expect(out.reportMarkdown).toMatch(/Keeping style at the same content scale: .* at 4\/5 grid points.*Collapsing style lowers the loss at the other grid points/)
-    const withDgp = await summarizeTheoryCollapseOptimal(config, [goodRun(2)], { userDgp: { factory: () => { throw new Error('unused') }, module: '/x/dgp.mjs', sha256: null } })
-    expect(withDgp.reportMarkdown).toMatch(/`--dgp` \(\/x\/dgp\.mjs\) does not apply/)
   })
 })
 

@@ -1,6 +1,5 @@
 import type { Experiment } from '../experiment.js'
 import { theoryDcEstimateConfigSchema, type TheoryDcEstimateConfig } from './config.js'
-import { preflightTheoryDcEstimate } from './preflight.js'
 import { theoryDcEstimatePresets } from './presets.js'
 import { runTheoryDcEstimate } from './run.js'
 import { summarizeDcEstimates } from './summarize.js'
@@ -27,7 +26,7 @@ export const theoryDcEstimate: Experiment<TheoryDcEstimateConfig> = {
   requiredKernels: ['BatchMatMul', 'Max', 'Exp', 'Log'],
   configSchema: theoryDcEstimateConfigSchema,
   presets: theoryDcEstimatePresets,
-  preflight: (_config, options) => preflightTheoryDcEstimate(id, options),
+  paperDgpOnly: "it sweeps σ_c/σ_s of the paper's linear DGP (a user DGP fixes its own content conditional)",
   async run(context) {
     return summarizeDcEstimates(context.config, await runTheoryDcEstimate(context))
   },

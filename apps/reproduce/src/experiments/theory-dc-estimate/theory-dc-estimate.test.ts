@@ -174,7 +174,7 @@ describe('theory-dc-estimate', () => {
     await expect(runTheoryDcEstimate(context)).rejects.toThrow(/interrupted by SIGINT/)
   })
 
-  it('rejects a user DGP in preflight', () => {
-    expect(() => theoryDcEstimate.preflight!(theoryDcEstimate.presets.quick, { userDgp: { factory: () => { throw new Error('unused') }, module: '/x.mjs', sha256: null } })).toThrow(/takes no --dgp/)
+  it('takes no user DGP (paperDgpOnly)', () => {
+    expect(theoryDcEstimate.paperDgpOnly).toMatch(/σ_c\/σ_s/)
   })
 })

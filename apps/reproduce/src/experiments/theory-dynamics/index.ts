@@ -1,4 +1,3 @@
-import { DgpRequirementError } from '../dgp-requirement-error.js'
 import type { Experiment } from '../experiment.js'
 import { theoryDynamicsConfigSchema, type TheoryDynamicsConfig } from './config.js'
 import { theoryDynamicsPresets } from './presets.js'
@@ -24,11 +23,7 @@ export const theoryDynamics: Experiment<TheoryDynamicsConfig> = {
   requiredKernels: ['BatchMatMul', 'Max', 'Exp', 'Log', 'Select'],
   configSchema: theoryDynamicsConfigSchema,
   presets: theoryDynamicsPresets,
-  preflight(_config, options) {
-    if (options.userDgp !== undefined) {
-      throw new DgpRequirementError(options.userDgp.module, `${id} needs the paper's linear box DGP: its prediction uses the closed-form population covariances`, options.userDgp.module)
-    }
-  },
+  paperDgpOnly: "it needs the paper's linear box DGP: its prediction uses the closed-form population covariances",
   async run(context) {
     const sweep = runDynamicsSweep(context.config, context.seeds, context.log)
     return summarizeDynamics(context.config, sweep)
