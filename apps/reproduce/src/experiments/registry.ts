@@ -2,6 +2,7 @@ import type { Experiment } from './experiment.js'
 import { fig1R2Box, fig1R2Sphere } from './fig1-r2/index.js'
 import { fig1Spectrum } from './fig1-spectrum/index.js'
 import { table1 } from './table1/index.js'
+import { theoryTauHeuristic } from './theory-tau-heuristic/index.js'
 
 /** The experiments `cl-reproduce` can run, in the order `run all` runs them (ids are part of the CLI contract). */
-export const EXPERIMENTS: readonly Experiment<any>[] = [fig1Spectrum, table1, fig1R2Box, fig1R2Sphere]
+export const EXPERIMENTS: readonly Experiment<any>[] = [fig1Spectrum, table1, fig1R2Box, fig1R2Sphere, theoryTauHeuristic]
