@@ -13,7 +13,7 @@ export const theoryTauHeuristicConfigSchema = z
     ratios: z
       .array(z.number().positive().lt(1))
       .min(1)
-      .describe('the σ_c/σ_s values swept (σ_c = ratio·σ_s, the normal content conditional of Appx. C); each in (0, 1), distinct (Assum. 4: σ_c ≪ σ_s)'),
+      .describe('the σ_c/σ_s values swept (σ_c = ratio·σ_s, the normal content conditional of Appx. C); each in (0, 1), distinct to 3 significant digits (Assum. 4: σ_c ≪ σ_s)'),
     tauStyle: positive.describe('τ_s: temperature of the style outputs (Prop. 3 takes τ_s = 1); > 0'),
     tauContents: z
       .array(positive)
@@ -33,8 +33,10 @@ export const theoryTauHeuristicConfigSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.contentDims >= c.dims) ctx.addIssue({ code: 'custom', message: `d_c < dims = ${c.dims} (style must exist)`, path: ['contentDims'] })
+    // Claim ids name a ratio by 3 significant digits, so ratios must differ there.
+    const label = (r: number) => Number(r.toPrecision(3))
     c.ratios.forEach((r, i) => {
-      if (c.ratios.indexOf(r) !== i) ctx.addIssue({ code: 'custom', message: 'distinct ratios', path: ['ratios', i] })
+      if (c.ratios.findIndex((q) => label(q) === label(r)) !== i) ctx.addIssue({ code: 'custom', message: 'ratios distinct in their first 3 significant digits (claim ids name them so)', path: ['ratios', i] })
     })
     c.tauContents.forEach((t, i) => {
       if (c.tauContents.indexOf(t) !== i) ctx.addIssue({ code: 'custom', message: 'distinct τ_c values', path: ['tauContents', i] })

@@ -101,6 +101,7 @@ describe('theory-tau-heuristic: config and preflight', () => {
     expect(() => resolveConfig(theoryTauHeuristic, 'quick', { tauContents: [0.1, 0.1, 1] })).toThrow(/invalid config\.tauContents\.1/)
     expect(() => resolveConfig(theoryTauHeuristic, 'quick', { ratios: [0.1, 1.5] })).toThrow(/invalid config\.ratios\.1/)
     expect(() => resolveConfig(theoryTauHeuristic, 'quick', { ratios: [0.1, 0.1] })).toThrow(/invalid config\.ratios\.1/)
+    expect(() => resolveConfig(theoryTauHeuristic, 'quick', { ratios: [0.1, 0.10001] })).toThrow(/invalid config\.ratios\.1: .*3 significant digits/)
     expect(() => resolveConfig(theoryTauHeuristic, 'quick', { contentDims: 8 })).toThrow(/invalid config\.contentDims/)
     expect(() => resolveConfig(theoryTauHeuristic, 'quick', { claims: { readingFactor: 1 } })).toThrow(/invalid config\.claims\.readingFactor/)
     expect(() => resolveConfig(theoryTauHeuristic, 'quick', { sigmaStyle: 0 })).toThrow(/invalid config\.sigmaStyle/)
