@@ -22,7 +22,7 @@ function keys(schema: unknown, at = '', out: { key: string; description: string 
 
 describe('experiment registry', () => {
   it('keeps the CLI ids and their order', () => {
-    expect(EXPERIMENTS.map((e) => e.id)).toEqual(['fig1-spectrum', 'table1', 'fig1-r2-box', 'fig1-r2-sphere'])
+    expect(EXPERIMENTS.map((e) => e.id)).toEqual(['fig1-spectrum', 'table1', 'fig1-r2-box', 'fig1-r2-sphere', 'theory-dynamics', 'theory-dc-estimate', 'theory-tau-heuristic', 'theory-collapse-optimal', 'theory-batch-rank'])
   })
 
   it.each(EXPERIMENTS.map((e) => [e.id, e] as const))('%s: every config key has a one-line description (config --keys prints them)', (_id, e) => {

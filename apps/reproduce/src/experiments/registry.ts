@@ -6,6 +6,7 @@ import { theoryBatchRank } from './theory-batch-rank/index.js'
 import { theoryCollapseOptimal } from './theory-collapse-optimal/index.js'
 import { theoryDcEstimate } from './theory-dc-estimate/index.js'
 import { theoryDynamics } from './theory-dynamics/index.js'
+import { theoryTauHeuristic } from './theory-tau-heuristic/index.js'
 
 /** The experiments `cl-reproduce` can run, in the order `run all` runs them (ids are part of the CLI contract). */
 export const EXPERIMENTS: readonly Experiment<any>[] = [
@@ -17,6 +18,7 @@ export const EXPERIMENTS: readonly Experiment<any>[] = [
   // Appx. C and D
   theoryDynamics,
   theoryDcEstimate,
+  theoryTauHeuristic,
   theoryCollapseOptimal,
   theoryBatchRank,
 ]
