@@ -1,3 +1,4 @@
+import { preflightTheoryDcEstimate } from './preflight.js'
 import type { Experiment } from '../experiment.js'
 import { theoryDcEstimateConfigSchema, type TheoryDcEstimateConfig } from './config.js'
 import { theoryDcEstimatePresets } from './presets.js'
@@ -27,6 +28,7 @@ export const theoryDcEstimate: Experiment<TheoryDcEstimateConfig> = {
   configSchema: theoryDcEstimateConfigSchema,
   presets: theoryDcEstimatePresets,
   paperDgpOnly: "it sweeps σ_c/σ_s of the paper's linear DGP (a user DGP fixes its own content conditional)",
+  preflight: (config) => preflightTheoryDcEstimate(config),
   async run(context) {
     return summarizeDcEstimates(context.config, await runTheoryDcEstimate(context))
   },

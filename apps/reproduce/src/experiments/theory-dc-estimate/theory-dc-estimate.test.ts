@@ -176,5 +176,8 @@ describe('theory-dc-estimate', () => {
 
   it('takes no user DGP (paperDgpOnly)', () => {
     expect(theoryDcEstimate.paperDgpOnly).toMatch(/σ_c\/σ_s/)
+    const quick = theoryDcEstimate.presets.quick
+    expect(() => theoryDcEstimate.preflight!({ ...quick, batchSize: 50_000_000 }, {})).toThrow(/^invalid config\.batchSize: expected at most/)
+    expect(() => theoryDcEstimate.preflight!({ ...quick, batchSweep: { ...quick.batchSweep, batchSizes: [64, 50_000_000] } }, {})).toThrow(/^invalid config\.batchSweep\.batchSizes\.1/)
   })
 })

@@ -1,3 +1,4 @@
+import { preflightTheoryDynamics } from './preflight.js'
 import type { Experiment } from '../experiment.js'
 import { theoryDynamicsConfigSchema, type TheoryDynamicsConfig } from './config.js'
 import { theoryDynamicsPresets } from './presets.js'
@@ -24,6 +25,7 @@ export const theoryDynamics: Experiment<TheoryDynamicsConfig> = {
   configSchema: theoryDynamicsConfigSchema,
   presets: theoryDynamicsPresets,
   paperDgpOnly: "it needs the paper's linear box DGP: its prediction uses the closed-form population covariances",
+  preflight: (config) => preflightTheoryDynamics(config),
   async run(context) {
     const sweep = runDynamicsSweep(context.config, context.seeds, context.log)
     return summarizeDynamics(context.config, sweep)

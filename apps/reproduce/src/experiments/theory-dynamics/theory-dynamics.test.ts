@@ -42,6 +42,9 @@ describe('theory-dynamics', () => {
     expect(() => resolveConfig(theoryDynamics, 'quick', { contentDims: 8 })).toThrow(/invalid config\.contentDims/)
     expect(() => resolveConfig(theoryDynamics, 'quick', { scales: [0.1] })).toThrow(/invalid config\.scales/)
     expect(() => resolveConfig(theoryDynamics, 'quick', { sigmaStyle: 0 })).toThrow(/invalid config\.sigmaStyle/)
+    // preflight: the largest batch N = M + 1 must fit in memory
+    expect(() => theoryDynamics.preflight!({ ...theoryDynamics.presets.quick, negatives: [4, 50_000_000] }, {})).toThrow(/^invalid config\.negatives\.1: expected at most/)
+    expect(theoryDynamics.paperDgpOnly).toMatch(/closed-form population covariances/)
   })
 
   it('the tfjs gradients (paper: stop-gradient on the negatives; full: autodiff of eq4Loss) match the float64 closed form (eq. 7) and leak nothing', () => {
