@@ -1,6 +1,23 @@
 import { z } from 'zod'
 import { int, positive, trainSchema } from '../config-parts.js'
 
+/**
+ * The adaptive-temperature run (Prop. 2 + Prop. 3 during training, `createAdaptiveTemperature` of `@cl/infonce`): τ
+ * re-estimated from the running gradient spectrum (box: the un-tempered distance-form gradients) or the pair
+ * covariances (sphere, whose dot-product uniformity gradient is not negative definite).
+ */
+export const adaptiveTauSchema = z
+  .strictObject({
+    enabled: z.boolean().describe('train the adaptive-τ run (false skips it and its claim)'),
+    reading: z
+      .enum(['representation', 'logits'])
+      .describe("Prop. 3's reading: 'representation' τ_c = (ρ_c/ρ_s)·τ_s = (σ_c/σ_s)²·τ_s (the fixed τ_c of the presets), 'logits' τ_c = (σ_c/σ_s)·τ_s"),
+    floor: positive.describe('lower clamp of τ_c, in (0, τ_s] (a δ content has ρ_c = 0 and would give τ_c = 0)'),
+    updateEvery: int(1).describe('training steps between τ updates (each reads one extra seeded batch), ≥ 1'),
+    momentum: z.number().min(0).lt(1).describe('EMA momentum in log τ, in [0, 1) (0: τ jumps to each estimate)'),
+  })
+  .describe('adaptive τ (Prop. 2 + 3): d̂_c and τ_c estimated during training; omit or enabled = false to skip')
+
 
 /** Settings of one latent space (box or sphere) of the linear experiment. */
 export const fig1SpectrumSpaceSchema = z
@@ -28,12 +45,15 @@ export const fig1SpectrumConfigSchema = z
     spaces: z
       .strictObject({ box: fig1SpectrumSpaceSchema.optional(), sphere: fig1SpectrumSpaceSchema.optional() })
       .describe('which latent spaces to run, each with its own σ_s and training'),
+    adaptive: adaptiveTauSchema
+      .optional()
+      .describe("the adaptive-τ run: the Prop. 3 σ_c run trained with τ from createAdaptiveTemperature instead of the fixed τ_c (sphere: w/o ℓ2-norm); omit or enabled = false to skip"),
     claims: z
       .strictObject({
         referenceFlat: positive.describe('precondition: the d_c = 0 style block of W·A_g (mean of the d − 1 smallest normalised σ) is at least this'),
         collapseMargin: positive.describe('collapse: the style block of W·A_g is at least this below the d_c = 0 one'),
         collapsedDistance: positive.describe("without τ_c: the σ_c run's W spectrum is at least this far (mean |Δσ|) from the d_c = 0 one"),
-        matchTolerance: positive.describe("with τ_c: the σ_c run's W spectrum is within this distance (mean |Δσ|) of the d_c = 0 one"),
+        matchTolerance: positive.describe("with τ_c (fixed, and adaptive): the σ_c run's W spectrum is within this distance (mean |Δσ|) of the d_c = 0 one"),
       })
       .describe('thresholds of the checked claims'),
   })
@@ -43,7 +63,9 @@ export const fig1SpectrumConfigSchema = z
       if (k >= c.dims) ctx.addIssue({ code: 'custom', message: `every d_c < dims = ${c.dims} (style must exist)`, path: ['contentDims', i] })
     })
     if (c.prop3.contentDims >= c.dims) ctx.addIssue({ code: 'custom', message: `d_c < dims = ${c.dims} (style must exist)`, path: ['prop3', 'contentDims'] })
+    if (c.adaptive !== undefined && c.adaptive.floor > c.tauStyle) ctx.addIssue({ code: 'custom', message: `floor ≤ tauStyle = ${c.tauStyle}`, path: ['adaptive', 'floor'] })
     if (c.spaces.box === undefined && c.spaces.sphere === undefined) ctx.addIssue({ code: 'custom', message: 'at least one of box, sphere', path: ['spaces'] })
   })
 
 export type Fig1SpectrumConfig = z.infer<typeof fig1SpectrumConfigSchema>
+export type AdaptiveTauConfig = z.infer<typeof adaptiveTauSchema>
