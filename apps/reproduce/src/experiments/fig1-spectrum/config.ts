@@ -1,23 +1,6 @@
 import { z } from 'zod'
 import { int, positive, trainSchema } from '../config-parts.js'
-
-/**
- * The adaptive-temperature run (Prop. 2 + Prop. 3 during training, `createAdaptiveTemperature` of `@cl/infonce`): τ
- * re-estimated from the running gradient spectrum (box: the un-tempered distance-form gradients) or the pair
- * covariances (sphere, whose dot-product uniformity gradient is not negative definite).
- */
-export const adaptiveTauSchema = z
-  .strictObject({
-    enabled: z.boolean().describe('train the adaptive-τ run (false skips it and its claim)'),
-    reading: z
-      .enum(['representation', 'logits'])
-      .describe("Prop. 3's reading: 'representation' τ_c = (ρ_c/ρ_s)·τ_s = (σ_c/σ_s)²·τ_s (the fixed τ_c of the presets), 'logits' τ_c = (σ_c/σ_s)·τ_s"),
-    floor: positive.describe('lower clamp of τ_c, in (0, τ_s] (a δ content has ρ_c = 0 and would give τ_c = 0)'),
-    updateEvery: int(1).describe('training steps between τ updates (each reads one extra seeded batch), ≥ 1'),
-    momentum: z.number().min(0).lt(1).describe('EMA momentum in log τ, in [0, 1) (0: τ jumps to each estimate)'),
-  })
-  .describe('adaptive τ (Prop. 2 + 3): d̂_c and τ_c estimated during training; omit or enabled = false to skip')
-
+import { adaptiveTauSchema } from './adaptive.js'
 
 /** Settings of one latent space (box or sphere) of the linear experiment. */
 export const fig1SpectrumSpaceSchema = z
@@ -68,4 +51,3 @@ export const fig1SpectrumConfigSchema = z
   })
 
 export type Fig1SpectrumConfig = z.infer<typeof fig1SpectrumConfigSchema>
-export type AdaptiveTauConfig = z.infer<typeof adaptiveTauSchema>

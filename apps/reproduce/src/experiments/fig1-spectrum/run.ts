@@ -1,5 +1,6 @@
 import { createDgp, type Dgp } from '@cl/dgp'
 import { contentStyleTau, createAdaptiveTemperature, type AdaptiveTemperature } from '@cl/infonce'
+import { adaptiveOptions, adaptiveOutcome, type AdaptiveTauOutcome } from './adaptive.js'
 import { normalizedSingularValues } from '@cl/metrics'
 import { createLinearEncoder } from '@cl/models'
 import { CheckpointStore } from '../../train/checkpoint-store.js'
@@ -28,23 +29,6 @@ export interface SpectrumRun {
   lossHistory: [number, number][]
   /** Set for the adaptive-τ run (Prop. 2 + 3 during training); `tauContent` is then the final τ of output 1. */
   adaptive?: AdaptiveTauOutcome
-}
-
-/** What the adaptive τ ended at and how its estimates went (the run's `effective` spectrum uses the final τ). */
-export interface AdaptiveTauOutcome {
-  /** Final τ per output dimension. */
-  tau: number[]
-  /** `'gradient'` (box: un-tempered distance-form gradients) or `'covariance'` (sphere). */
-  source: 'gradient' | 'covariance'
-  /** Updates run by the last training call (after a resume: since the resume). */
-  updates: number
-  /** d̂_c of the last update (Prop. 2), and how often each d̂_c was estimated (index = d̂_c). */
-  lastContentDims: number
-  contentDimsCounts: number[]
-  /** Target τ_c of the last update before clamping, (ρ_c/ρ_s)^power·τ_s (null without updates). */
-  lastTauContentRaw: number | null
-  /** Updates whose gradient estimate fell back to covariances. */
-  fallbacks: number
 }
 
 export function runKey(space: SpaceKind, dc: number, sigmaC: number, tauC: number, seed: number, unnormalized = false, adaptive = false): string {
@@ -157,7 +141,7 @@ async function trainLinear(experiment: string, space: SpaceKind, point: GridPoin
   const source = space === 'box' ? 'gradient' : 'covariance'
   const adaptive: AdaptiveTemperature | undefined =
     point.adaptive === true && config.adaptive !== undefined
-      ? createAdaptiveTemperature({ dims: config.dims, tauStyle: config.tauStyle, reading: config.adaptive.reading, floor: config.adaptive.floor, momentum: config.adaptive.momentum, updateEvery: config.adaptive.updateEvery, source, name: `fig1-${key}-tau` })
+      ? createAdaptiveTemperature({ ...adaptiveOptions(config.adaptive), dims: config.dims, tauStyle: config.tauStyle, source, name: `fig1-${key}-tau` })
       : undefined
   const f = createLinearEncoder({ inputDim: config.dims, outputNormalization: normalized ? 'fixedSphere' : 'none', seed, name: `fig1-${key}` })
   try {
@@ -184,20 +168,5 @@ async function trainLinear(experiment: string, space: SpaceKind, point: GridPoin
   } finally {
     f.dispose()
     adaptive?.dispose()
-  }
-}
-
-function adaptiveOutcome(adaptive: AdaptiveTemperature, tau: number[], source: 'gradient' | 'covariance', dims: number): AdaptiveTauOutcome {
-  const counts = new Array<number>(dims).fill(0)
-  for (const u of adaptive.history) counts[u.contentDims]! += 1
-  const last = adaptive.last
-  return {
-    tau,
-    source,
-    updates: adaptive.history.length,
-    lastContentDims: last?.contentDims ?? 0,
-    contentDimsCounts: counts,
-    lastTauContentRaw: last !== undefined ? last.tauContentRaw : null,
-    fallbacks: adaptive.history.filter((u) => u.fallback !== undefined).length,
   }
 }
