@@ -58,7 +58,7 @@ describe('fig1-r2', () => {
     expect(() => resolveConfig(fig1R2Sphere, 'quick', { adaptive: { momentum: -0.1 } })).toThrow(/^invalid config\.adaptive\.momentum/)
     expect(() => resolveConfig(fig1R2Sphere, 'quick', { adaptive: { updateEvery: 0 } })).toThrow(/^invalid config\.adaptive\.updateEvery/)
     expect(() => resolveConfig(fig1R2Sphere, 'quick', { adaptive: { reading: 'scale' } })).toThrow(/^invalid config\.adaptive\.reading/)
-    expect(resolveConfig(fig1R2Sphere, 'paper', {}).adaptive).toEqual({ enabled: true, name: 'adaptive τ_c, w/o ℓ2-norm', reading: 'representation', floor: 0.01, updateEvery: 10, momentum: 0.9 })
+    expect(resolveConfig(fig1R2Sphere, 'paper', {}).adaptive).toEqual({ enabled: true, name: 'adaptive τ_c, w/o ℓ2-norm', reading: 'representation', floor: 0.01, updateEvery: 10, momentum: 0.9, source: 'auto' })
   })
 
   it('claims fail when the last layer keeps style or the fix does not help', async () => {

@@ -92,17 +92,16 @@ async function trainAndProbe(
   const dgp = fig1R2Dgp(experiment, space, config, dc, seed, context)
   // τ_c applies to the first d_c outputs of the experiment's split; the control (d_c = 0) uses the same τ vector.
   const tau = contentStyleTau({ dims: config.dims, contentDims: config.contentDims, tauContent: variant.tauContent, tauStyle: config.tauStyle })
-  // Adaptive τ (Prop. 2 + 3): box reads the un-tempered distance-form gradients, sphere (dot products) the covariances.
-  const source = space === 'box' ? 'gradient' : 'covariance'
+  // Adaptive τ (Prop. 2 + 3); 'auto' source: box reads the un-tempered distance-form gradients, sphere the covariances.
   const adaptive = withAdaptiveTau && config.adaptive !== undefined
-    ? createAdaptiveTemperature({ ...adaptiveOptions(config.adaptive), dims: config.dims, tauStyle: config.tauStyle, source, name: `${key}-tau` })
+    ? createAdaptiveTemperature({ ...adaptiveOptions(config.adaptive, space), dims: config.dims, tauStyle: config.tauStyle, name: `${key}-tau` })
     : undefined
   const normalizeOutput = space === 'sphere' && variant.normalize
   const f = createMlpEncoder({ inputDim: config.dims, hiddenWidths: config.encoder.hiddenWidths, weightInit: config.encoder.weightInit, outputNormalization: normalizeOutput ? 'fixedSphere' : 'none', seed, name: `${key}-f` })
   try {
     const common = { space, encoder: f, dgp, seed, key, train: config.train, store, log, signal, label: `${key} (${variant.name})` }
     const outcome = await trainEncoder(adaptive !== undefined ? { ...common, adaptive } : { ...common, tau })
-    const adaptiveResult = adaptive !== undefined ? adaptiveOutcome(adaptive, Array.from(adaptive.values()), source, config.dims) : undefined
+    const adaptiveResult = adaptive !== undefined ? adaptiveOutcome(adaptive, Array.from(adaptive.values()), adaptive.source, config.dims) : undefined
     if (adaptiveResult !== undefined) log(`${key}: adaptive τ ended at ${adaptiveResult.tau.map((t) => t.toPrecision(2)).join(' ')} (last d̂_c ${adaptiveResult.lastContentDims})`)
     const probe = dgp.reseed(stepSeed(seed, 'probe', 0)).sample(config.evalSamples)
     const taps = f.applyWithTaps(probe.x)

@@ -27,7 +27,7 @@ export async function summarizeLayerR2(space: SpaceKind, config: Fig1R2Config, r
       ? []
       : [
           '',
-          `Adaptive τ (\`createAdaptiveTemperature\`, ${a.reading} reading, floor ${a.floor}, update every ${a.updateEvery} steps, EMA momentum ${a.momentum} in log τ; ${space === 'box' ? 'un-tempered distance-form gradients' : 'pair covariances'}): τ starts at τ_s; the first d̂_c outputs move towards clamp((ρ_c/ρ_s)^power·τ_s, floor, τ_s).`,
+          `Adaptive τ (\`createAdaptiveTemperature\`, ${a.reading} reading, floor ${a.floor}, update every ${a.updateEvery} steps, EMA momentum ${a.momentum} in log τ; read from ${adaptiveRuns[0]!.adaptive!.source === 'gradient' ? 'the un-tempered distance-form gradients' : 'the pair covariances'}): τ starts at τ_s; the first d̂_c outputs move towards clamp((ρ_c/ρ_s)^power·τ_s, floor, τ_s).`,
           '',
           '| seed | updates | d̂_c counts (d̂_c = 0, 1, …) | last d̂_c | last unclamped τ_c / τ_s | final τ / τ_s | fallbacks |',
           '|---|---|---|---|---|---|---|',

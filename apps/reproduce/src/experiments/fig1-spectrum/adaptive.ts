@@ -16,14 +16,22 @@ export const adaptiveTauSchema = z
     floor: positive.describe('lower clamp of τ_c, in (0, τ_s] (a δ content has ρ_c = 0 and would give τ_c = 0)'),
     updateEvery: int(1).describe('training steps between τ updates (each reads one extra seeded batch), ≥ 1'),
     momentum: z.number().min(0).lt(1).describe('EMA momentum in log τ, in [0, 1) (0: τ jumps to each estimate)'),
+    source: z
+      .enum(['auto', 'gradient', 'covariance'])
+      .describe("what d̂_c and ρ are read from: 'auto' = the un-tempered distance-form gradients on the box (Prop. 2), the pair covariances on the sphere; 'covariance' is scale-invariant, the gradient reading holds while distances are O(τ) (Lemma 5: α_ij ≈ 1/M)"),
   })
   .describe('adaptive τ (Prop. 2 + 3): d̂_c and τ_c estimated during training; omit or enabled = false to skip')
 
 export type AdaptiveTauConfig = z.infer<typeof adaptiveTauSchema>
 
-/** The `createAdaptiveTemperature` options a config block sets (dims, τ_s and source come from the experiment). */
-export function adaptiveOptions(config: AdaptiveTauConfig): Pick<AdaptiveTemperatureOptions, 'reading' | 'floor' | 'momentum' | 'updateEvery'> {
-  return { reading: config.reading, floor: config.floor, momentum: config.momentum, updateEvery: config.updateEvery }
+/** The `createAdaptiveTemperature` options a config block sets for a space (dims and τ_s come from the experiment). */
+export function adaptiveOptions(config: AdaptiveTauConfig, space: 'box' | 'sphere'): Pick<AdaptiveTemperatureOptions, 'reading' | 'floor' | 'momentum' | 'updateEvery'> & { source: 'gradient' | 'covariance' } {
+  return { reading: config.reading, floor: config.floor, momentum: config.momentum, updateEvery: config.updateEvery, source: adaptiveSource(config, space) }
+}
+
+/** `'auto'`: the gradient spectrum where the uniformity gradient is negative definite (box, distance form), else covariances. */
+export function adaptiveSource(config: AdaptiveTauConfig, space: 'box' | 'sphere'): 'gradient' | 'covariance' {
+  return config.source !== 'auto' ? config.source : space === 'box' ? 'gradient' : 'covariance'
 }
 
 /** What the adaptive τ ended at and how its estimates went (the run's `effective` spectrum uses the final τ). */

@@ -7,6 +7,7 @@ import { main } from '../../cli.js'
 import { resolveConfig } from '../../run/runner.js'
 import { resultSchema } from '../../run/result-schema.js'
 import { spectrumDistance, styleBlockMean } from '@cl/metrics'
+import { adaptiveSource } from './adaptive.js'
 import { fig1Spectrum, grid, summarizeSpectra, type Fig1SpectrumConfig, type SpectrumRun } from './index.js'
 
 beforeAll(async () => {
@@ -54,6 +55,9 @@ describe('fig1-spectrum', () => {
     expect(() => resolveConfig(fig1Spectrum, 'quick', { adaptive: { reading: 'scale' } })).toThrow(/^invalid config\.adaptive\.reading/)
     const off = resolveConfig(fig1Spectrum, 'quick', { adaptive: { enabled: false } })
     expect(grid(off, 'box').some((p) => p.adaptive === true)).toBe(false)
+    expect(['box', 'sphere'].map((space) => adaptiveSource(fig1Spectrum.presets.quick.adaptive!, space as 'box' | 'sphere'))).toEqual(['gradient', 'covariance'])
+    expect(adaptiveSource(resolveConfig(fig1Spectrum, 'quick', { adaptive: { source: 'covariance' } }).adaptive!, 'box')).toBe('covariance')
+    expect(() => resolveConfig(fig1Spectrum, 'quick', { adaptive: { source: 'spectrum' } })).toThrow(/^invalid config\.adaptive\.source/)
     expect(grid(fig1Spectrum.presets.paper, 'sphere').filter((p) => p.adaptive === true)).toEqual([{ dc: 2, sigmaC: 0.005, tauC: 1, unnormalized: true, adaptive: true }])
   })
 

@@ -138,10 +138,9 @@ async function trainLinear(experiment: string, space: SpaceKind, point: GridPoin
   const { dgp, generatorWeights } = fig1SpectrumDgp(experiment, space, point, seed, config, userDgp)
   // The encoder's first d_c outputs get τ_c (the model is free to route content there).
   const fixedTau = dc === 0 ? [...Array(config.dims)].map(() => config.tauStyle) : contentStyleTau({ dims: config.dims, contentDims: dc, tauContent: tauC, tauStyle: config.tauStyle })
-  const source = space === 'box' ? 'gradient' : 'covariance'
   const adaptive: AdaptiveTemperature | undefined =
     point.adaptive === true && config.adaptive !== undefined
-      ? createAdaptiveTemperature({ ...adaptiveOptions(config.adaptive), dims: config.dims, tauStyle: config.tauStyle, source, name: `fig1-${key}-tau` })
+      ? createAdaptiveTemperature({ ...adaptiveOptions(config.adaptive, space), dims: config.dims, tauStyle: config.tauStyle, name: `fig1-${key}-tau` })
       : undefined
   const f = createLinearEncoder({ inputDim: config.dims, outputNormalization: normalized ? 'fixedSphere' : 'none', seed, name: `fig1-${key}` })
   try {
@@ -163,7 +162,7 @@ async function trainLinear(experiment: string, space: SpaceKind, point: GridPoin
       effective: normalizedSingularValues(e),
       finalLoss: outcome.finalLoss,
       lossHistory: outcome.lossHistory,
-      ...(adaptive !== undefined ? { adaptive: adaptiveOutcome(adaptive, tau, source, config.dims) } : {}),
+      ...(adaptive !== undefined ? { adaptive: adaptiveOutcome(adaptive, tau, adaptive.source, config.dims) } : {}),
     }
   } finally {
     f.dispose()

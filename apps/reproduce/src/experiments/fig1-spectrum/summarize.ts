@@ -57,7 +57,7 @@ function adaptiveReport(config: Fig1SpectrumConfig, runs: readonly SpectrumRun[]
   const a = config.adaptive
   return [
     '',
-    `Adaptive τ (\`createAdaptiveTemperature\`, ${a.reading} reading, floor ${a.floor}, update every ${a.updateEvery} steps, EMA momentum ${a.momentum} in log τ): box reads the un-tempered distance-form gradients, sphere the pair covariances. τ starts at τ_s; the first d̂_c outputs move towards τ_c = clamp((ρ_c/ρ_s)^power·τ_s, floor, τ_s).`,
+    `Adaptive τ (\`createAdaptiveTemperature\`, ${a.reading} reading, floor ${a.floor}, update every ${a.updateEvery} steps, EMA momentum ${a.momentum} in log τ, source ${a.source}: 'auto' reads the un-tempered distance-form gradients on the box, the pair covariances on the sphere). τ starts at τ_s; the first d̂_c outputs move towards τ_c = clamp((ρ_c/ρ_s)^power·τ_s, floor, τ_s).`,
     '',
     '| space | seed | source | updates | d̂_c counts (d̂_c = 0, 1, …) | last d̂_c | last unclamped τ_c / τ_s | final τ / τ_s | fallbacks |',
     '|---|---|---|---|---|---|---|---|---|',
