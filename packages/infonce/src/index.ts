@@ -45,3 +45,15 @@ export { l2Normalize, pairwiseSimilarity, rowwiseSimilarity } from './similarity
 export { alignmentLoss, uniformityLoss } from './alignment-uniformity.js'
 export { type FiniteCheck } from './validate.js'
 export { representationGradients, type RepresentationGradients } from './representation-gradients.js'
+export {
+  createAdaptiveTemperature,
+  prop3TargetTau,
+  emaLogTau,
+  pairCovariances,
+  untemperedDistanceLoss,
+  type AdaptiveTemperature,
+  type AdaptiveTemperatureOptions,
+  type AdaptiveTemperatureReading,
+  type AdaptiveTemperatureSource,
+  type AdaptiveTemperatureUpdate,
+} from './adaptive-temperature.js'

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { createRng } from '@cl/core'
 import { createDgp, createInvertibleMlp, createLinearGenerator, type Dgp, type Generator } from '@cl/dgp'
-import { cosineInfoNce, evaluateInfoNce, lpInfoNce, type InfoNceTerms, type Temperature } from '@cl/infonce'
+import { cosineInfoNce, evaluateInfoNce, lpInfoNce, type AdaptiveTemperature, type InfoNceTerms, type Temperature } from '@cl/infonce'
 import { applyToViews, type Encoder } from '@cl/models'
-import { stepSeed, train, type CheckpointStore, type TrainResult } from '@cl/train'
+import { stepSeed, train, type CheckpointStore, type StepInfo, type TrainResult } from '@cl/train'
 import { trainProgress } from '../train/progress.js'
 
 /** Which InfoNCE form a space uses (§4.1): Lp distance form on the box, cosine form on the sphere. */
@@ -80,20 +80,37 @@ export async function trainEncoder(options: {
   dgp: Dgp
   seed: number
   key: string
-  tau: Temperature
   train: { steps: number; batchSize: number; learningRate: number }
   store: CheckpointStore
   log: (line: string) => void
   label?: string
   /** Stops training at the next step (Ctrl-C / SIGTERM): `@cl/train` checks it before every step. */
   signal?: AbortSignal
-}): Promise<TrainResult> {
-  const { space, encoder: f, dgp, seed, key, tau } = options
+} & (
+  | { /** Fixed temperature (scalar or per output dim). */ tau: Temperature; adaptive?: never }
+  | {
+      tau?: never
+      /**
+       * Adaptive τ (Prop. 2 + 3, `createAdaptiveTemperature`): the loss uses `adaptive.tau`, which is checkpointed with
+       * the weights (key {@link ADAPTIVE_TAU_VARIABLE}); after every `updateEvery`-th step τ is re-estimated on a batch
+       * drawn from (seed, `${key}-tau`, step), outside the gradient tape, so a resumed run ends bit-identical.
+       */
+      adaptive: AdaptiveTemperature
+    }
+)): Promise<TrainResult> {
+  const { space, encoder: f, dgp, seed, key, adaptive } = options
+  const tau = adaptive?.tau ?? options.tau!
   const progress = trainProgress({ label: options.label ?? key, log: options.log })
+  const onStep = adaptive === undefined
+    ? progress.onStep
+    : (info: StepInfo) => {
+        progress.onStep(info)
+        if (adaptive.shouldUpdate(info.step)) updateAdaptiveTau(adaptive, dgp, f, seed, key, info.step, options.train.batchSize)
+      }
   try {
     return await train(
       {
-        variables: f.namedVariables,
+        variables: adaptive === undefined ? f.namedVariables : new Map([...f.namedVariables, [ADAPTIVE_TAU_VARIABLE, adaptive.tau as tf.Variable]]),
         loss: (step) => {
           const b = stepBatch(dgp, seed, key, step, options.train.batchSize)
           return spaceLoss(space, ...applyToViews(f, b.x, b.xPositive), tau, false).total
@@ -104,11 +121,29 @@ export async function trainEncoder(options: {
         steps: options.train.steps,
         learningRate: options.train.learningRate,
         store: options.store,
-        onStep: progress.onStep,
+        onStep,
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
       },
     )
   } finally {
     progress.stop()
+  }
+}
+
+/** Name of the adaptive τ in a training job's variables (and so in its checkpoints). */
+export const ADAPTIVE_TAU_VARIABLE = 'adaptiveTau'
+
+/** One adaptive-τ update after `step` completed steps, on the batch of (seed, `${key}-tau`, step); leaves no tensors. */
+function updateAdaptiveTau(adaptive: AdaptiveTemperature, dgp: Dgp, f: Encoder, seed: number, key: string, step: number, batchSize: number): void {
+  const b = stepBatch(dgp, seed, `${key}-tau`, step, batchSize)
+  try {
+    const [out, outPositive] = applyToViews(f, b.x, b.xPositive)
+    try {
+      adaptive.update(out, outPositive)
+    } finally {
+      tf.dispose([out, outPositive])
+    }
+  } finally {
+    tf.dispose(Object.values(b) as tf.Tensor[])
   }
 }

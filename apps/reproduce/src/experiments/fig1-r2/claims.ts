@@ -8,6 +8,7 @@ import type { LayerR2Run } from './run.js'
 /** Per-layer content and style adjusted R² of one variant, averaged over seeds. */
 export function averageLayers(runs: readonly LayerR2Run[], variant: string) {
   const rs = runs.filter((r) => r.variant === variant)
+  if (rs.length === 0) return []
   return rs[0]!.layers.map((l, i) => ({
     name: l.name,
     width: l.width,
@@ -19,6 +20,7 @@ export function averageLayers(runs: readonly LayerR2Run[], variant: string) {
 /** The output spectrum of one variant, averaged over seeds (index by index). */
 export function averageSpectrum(runs: readonly LayerR2Run[], variant: string): number[] {
   const rs = runs.filter((r) => r.variant === variant)
+  if (rs.length === 0) return []
   return rs[0]!.outputSpectrum.map((_, k) => meanStd(rs.map((r) => r.outputSpectrum[k]!)).mean)
 }
 
@@ -30,7 +32,8 @@ export function outputStyleBlock(config: Fig1R2Config, runs: readonly LayerR2Run
 
 /**
  * The claims of Fig. 1 middle/right: the d_c = 0 control learns style (precondition), style collapses in the last
- * layer beyond the control's drop, the fix alleviates it, and the output spectrum's style block is suppressed.
+ * layer beyond the control's drop, the fix alleviates it — and, with `config.adaptive`, so does the adaptive τ (same
+ * threshold) — and the output spectrum's style block is suppressed.
  */
 export function fig1R2Claims(space: SpaceKind, config: Fig1R2Config, runs: readonly LayerR2Run[]): Claim[] {
   const avg = (name: string) => averageLayers(runs, name)
@@ -48,6 +51,7 @@ export function fig1R2Claims(space: SpaceKind, config: Fig1R2Config, runs: reado
   const fixOut = avg(fix.name).at(-1)!.style
   const baseBlock = outputStyleBlock(config, runs, base.name)
   const controlBlock = outputStyleBlock(config, runs, control.name)
+  const adaptive = config.adaptive?.enabled === true ? config.adaptive : undefined
   return [
     {
       id: `${space}-control-learns-style`,
@@ -77,5 +81,19 @@ export function fig1R2Claims(space: SpaceKind, config: Fig1R2Config, runs: reado
       measured: baseBlock.toFixed(3),
       holds: baseBlock <= controlBlock - config.claims.spectrumMargin,
     },
+    ...(adaptive !== undefined ? [adaptiveClaim(space, config, adaptive, base.name, outStyle, avg)] : []),
   ]
+}
+
+/** The adaptive-τ variant's restore claim, mirroring `${'$'}{space}-fix-alleviates` (same threshold). */
+function adaptiveClaim(space: SpaceKind, config: Fig1R2Config, adaptive: { name: string }, baseName: string, outStyle: number, avg: (name: string) => { style: number }[]): Claim {
+  const ls = avg(adaptive.name)
+  const out = ls.length > 0 ? ls.at(-1)!.style : Number.NaN
+  return {
+    id: `${space}-adaptive-alleviates`,
+    description: `${space}, ${adaptive.name}: with τ set during training from the gradient spectrum (Prop. 2 + 3), the last-layer style collapse is alleviated`,
+    expected: `output style R² ≥ ${baseName} output style R² + ${config.claims.improvement} (${(outStyle + config.claims.improvement).toFixed(3)})`,
+    measured: out.toFixed(3),
+    holds: out >= outStyle + config.claims.improvement,
+  }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { int, mlpGeneratorSchema, positive, trainSchema } from '../config-parts.js'
 import { WEIGHT_INITS } from '@cl/models'
+import { adaptiveTauSchema } from '../fig1-spectrum/adaptive.js'
 
 
 /** One trained encoder of the figure: a τ_c setting, with or without the ℓ2-normalisation, optionally its own d_c. */
@@ -33,6 +34,10 @@ export const fig1R2ConfigSchema = z
       .array(fig1R2VariantSchema)
       .min(3)
       .describe('trained encoders: first τ_c = τ_s (the collapse), one with contentDims 0 (the control), last the fix'),
+    adaptive: adaptiveTauSchema
+      .extend({ name: z.string().min(1).describe('legend label of the adaptive-τ variant (distinct from the variants\' names)') })
+      .optional()
+      .describe("the adaptive-τ variant: trained like the last variant (the fix: d_c, normalisation) with τ from createAdaptiveTemperature (Prop. 2 + 3 during training) in place of its fixed τ_c; omit or enabled = false to skip"),
     claims: z
       .strictObject({
         controlLearns: z
@@ -41,7 +46,7 @@ export const fig1R2ConfigSchema = z
           .max(1)
           .describe('precondition: the d_c = 0 control reaches at least this output style R² (0–1)'),
         lastLayerDrop: positive.describe('collapse: best hidden − output style R² exceeds the control\'s drop by at least this'),
-        improvement: positive.describe("alleviated: the fix's output style R² exceeds the τ_c = τ_s one by at least this"),
+        improvement: positive.describe("alleviated: the fix's (and the adaptive variant's) output style R² exceeds the τ_c = τ_s one by at least this"),
         spectrumMargin: positive.describe('spectrum view (§4.2): the style block of the output spectrum is at least this below the control\'s'),
       })
       .describe('thresholds of the checked claims'),
@@ -53,8 +58,15 @@ export const fig1R2ConfigSchema = z
         ctx.addIssue({ code: 'custom', message: `contentDims < dims = ${c.dims} (style must exist)`, path: ['variants', i, 'contentDims'] })
       }
     })
+    if (c.adaptive !== undefined && c.variants.some((v) => v.name === c.adaptive!.name)) ctx.addIssue({ code: 'custom', message: "a name no variant has", path: ['adaptive', 'name'] })
+    if (c.adaptive !== undefined && c.adaptive.floor > c.tauStyle) ctx.addIssue({ code: 'custom', message: `floor ≤ tauStyle = ${c.tauStyle}`, path: ['adaptive', 'floor'] })
     if (!c.variants.some((v) => v.contentDims === 0)) ctx.addIssue({ code: 'custom', message: 'a control variant with contentDims 0', path: ['variants'] })
   })
 
 export type Fig1R2Config = z.infer<typeof fig1R2ConfigSchema>
 export type Fig1R2Variant = Fig1R2Config['variants'][number]
+
+/** Legend names of the trained encoders, in figure order: the variants, then the adaptive-τ variant where enabled. */
+export function variantNames(config: Fig1R2Config): string[] {
+  return [...config.variants.map((v) => v.name), ...(config.adaptive?.enabled === true ? [config.adaptive.name] : [])]
+}

@@ -4,7 +4,7 @@ import type { Figure } from '../experiment.js'
 import { seedCountLabel } from '../stats.js'
 import type { SpaceKind } from '../synthetic.js'
 import { averageLayers, averageSpectrum } from './claims.js'
-import type { Fig1R2Config } from './config.js'
+import { variantNames, type Fig1R2Config } from './config.js'
 import type { LayerR2Run } from './run.js'
 
 /** Horizontal offset of series `i` of `n` so that coinciding lines and points stay visible side by side. */
@@ -21,7 +21,7 @@ function byVariant(names: readonly string[], range: readonly unknown[]) {
 
 /** Fig. 1 middle/right: adjusted R² of style and content through the encoder's layers, one line pair per variant. */
 export function layerR2Spec(space: SpaceKind, config: Fig1R2Config, runs: readonly LayerR2Run[]): TopLevelSpec {
-  const names = config.variants.map((v) => v.name)
+  const names = variantNames(config)
   const seeds = new Set(runs.map((r) => r.seed)).size
   const values = names.flatMap((variant, vi) =>
     averageLayers(runs, variant).flatMap((l, i) => [
@@ -59,7 +59,7 @@ export function layerR2Spec(space: SpaceKind, config: Fig1R2Config, runs: readon
 
 /** Normalised singular values of the output covariance per variant (spectrum view of collapse, §4.2). */
 export function outputSpectrumSpec(space: SpaceKind, config: Fig1R2Config, runs: readonly LayerR2Run[]): TopLevelSpec {
-  const names = config.variants.map((v) => v.name)
+  const names = variantNames(config)
   const seeds = new Set(runs.map((r) => r.seed)).size
   const values = names.flatMap((variant, vi) => averageSpectrum(runs, variant).map((value, k) => ({ index: k + 1 + jitter(vi, names.length, 0.24), value, variant })))
   const d = runs[0]?.outputSpectrum.length ?? config.dims

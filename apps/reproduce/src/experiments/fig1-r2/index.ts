@@ -6,7 +6,7 @@ import { fig1R2Presets } from './presets.js'
 import { runFig1R2 } from './run.js'
 import { summarizeLayerR2 } from './summarize.js'
 
-export { fig1R2ConfigSchema, fig1R2VariantSchema, type Fig1R2Config, type Fig1R2Variant } from './config.js'
+export { fig1R2ConfigSchema, fig1R2VariantSchema, variantNames, type Fig1R2Config, type Fig1R2Variant } from './config.js'
 export { LAYER_R2_RIDGE_GRID, fig1R2Dgp, runFig1R2, type LayerR2Run } from './run.js'
 export { fig1R2Claims } from './claims.js'
 export { layerR2Spec, outputSpectrumSpec } from './figures.js'

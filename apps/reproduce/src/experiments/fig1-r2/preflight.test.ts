@@ -66,10 +66,12 @@ describe('fig1-r2 on a user DGP', () => {
       { space: 'box', dims: 4, contentDims: 2, seed: 5 },
       { space: 'box', dims: 4, contentDims: 0, seed: 5 },
       { space: 'box', dims: 4, contentDims: 2, seed: 5 },
+      // the adaptive-τ variant (the fix's DGP)
+      { space: 'box', dims: 4, contentDims: 2, seed: 5 },
     ])
     expect(out.metrics.dgp).toEqual({ module: '/tmp/my-dgp.mjs', sha256: 'ab'.repeat(32) })
     expect(out.reportMarkdown).toMatch(/^DGP: user module `\/tmp\/my-dgp\.mjs` \(sha256 (ab){32}\)\./)
-    expect((out.metrics.runs as LayerR2Run[]).map((r) => r.outputSpectrum.length)).toEqual([4, 4, 4])
+    expect((out.metrics.runs as LayerR2Run[]).map((r) => r.outputSpectrum.length)).toEqual([4, 4, 4, 4])
     expect(out.figures.map((f) => f.name)).toEqual(['fig1-r2-box', 'fig1-r2-box-output-spectrum'])
     // single-column figures (≤ 250 px ≈ 3.3 in at 1 px = 1 pt), each with a PNG rendering
     for (const f of out.figures) {

@@ -15,6 +15,7 @@ export function preflightFig1R2(experiment: string, space: SpaceKind, config: Fi
   checkEvalFits('config.evalSamples', config.evalSamples, encoder)
   checkTemperature('config.tauStyle', config.tauStyle)
   config.variants.forEach((v, i) => checkTemperature(`config.variants.${i}.tauContent`, v.tauContent))
+  if (config.adaptive?.enabled === true) checkTemperature('config.adaptive.floor', config.adaptive.floor)
   if (options.userDgp !== undefined) {
     for (const contentDims of new Set(config.variants.map((v) => v.contentDims ?? config.contentDims))) {
       buildUserDgp(options.userDgp, experiment, { space, dims: config.dims, contentDims, seed: 0 })

@@ -30,6 +30,8 @@ function quickPreset(space: SpaceKind): Fig1R2Config {
     train: { steps: 3000, batchSize: 256, learningRate: 3e-3 },
     evalSamples: 4096,
     variants,
+    // Set before any adaptive run: the rule's defaults in the reading of fig1-spectrum (δ content: τ_c goes to the floor).
+    adaptive: { enabled: true, name: space === 'box' ? 'adaptive τ_c' : 'adaptive τ_c, w/o ℓ2-norm', reading: 'representation' as const, floor: 0.01, updateEvery: 10, momentum: 0.9, source: 'auto' as const },
     claims: { controlLearns: 0.5, lastLayerDrop: 0.1, improvement: 0.05, spectrumMargin: 0.1 },
   }
 }

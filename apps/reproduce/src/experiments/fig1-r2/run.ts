@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Dgp } from '@cl/dgp'
-import { contentStyleTau } from '@cl/infonce'
+import { contentStyleTau, createAdaptiveTemperature } from '@cl/infonce'
 import { covarianceSpectrum, normalizedCovarianceSingularValues, r2ContentStyleDense, readMatrix } from '@cl/metrics'
 import { createMlpEncoder } from '@cl/models'
 import { CheckpointStore } from '../../train/checkpoint-store.js'
 import { buildUserDgp } from '../experiment-dgp.js'
 import type { ExperimentContext } from '../experiment.js'
 import { stepSeed } from '../stats.js'
+import { adaptiveOptions, adaptiveOutcome, type AdaptiveTauOutcome } from '../fig1-spectrum/adaptive.js'
 import { paperDgp, trainEncoder, type SpaceKind } from '../synthetic.js'
 import type { Fig1R2Config, Fig1R2Variant } from './config.js'
 
@@ -32,6 +33,8 @@ export interface LayerR2Run {
   outputSpectrum: number[]
   finalLoss: number
   lossHistory: [number, number][]
+  /** Set for the adaptive-τ variant: where τ ended and how its estimates went. */
+  adaptive?: AdaptiveTauOutcome
 }
 
 /** The DGP of one variant: the user's (`--dgp`) where given, else the paper's nonlinear DGP of §4.1. */
@@ -40,7 +43,10 @@ export function fig1R2Dgp(experiment: string, space: SpaceKind, config: Fig1R2Co
   return paperDgp({ space, dims: config.dims, contentDims, sigma: config.sigma, kappa: config.kappa, generator: { kind: 'mlp', ...config.generator }, seed })
 }
 
-/** Train every (seed, variant) encoder, resuming finished ones from the run directory, and probe its layers. */
+/**
+ * Train every (seed, variant) encoder — and, with `config.adaptive`, the adaptive-τ variant (the last variant with τ
+ * from `createAdaptiveTemperature`) — resuming finished ones from the run directory, and probe its layers.
+ */
 export async function runFig1R2(experiment: string, space: SpaceKind, context: ExperimentContext<Fig1R2Config>): Promise<LayerR2Run[]> {
   const { config, seeds, runDir } = context
   const store = new CheckpointStore(runDir)
@@ -57,6 +63,16 @@ export async function runFig1R2(experiment: string, space: SpaceKind, context: E
       store.saveResult(key, r)
       runs.push(r)
     }
+    const adaptive = config.adaptive
+    if (adaptive?.enabled === true) {
+      // the fix (last variant) with the adaptive τ in place of its fixed τ_c
+      const fix = config.variants.at(-1)!
+      const key = `${space}-adaptive-seed${seed}`
+      const done = store.loadResult<LayerR2Run>(key)
+      const r = done ?? (await trainAndProbe(experiment, space, key, { ...fix, name: adaptive.name, contentDims: config.contentDims }, seed, context, store, true))
+      if (done === undefined) store.saveResult(key, r)
+      runs.push(r)
+    }
   }
   return runs
 }
@@ -69,16 +85,24 @@ async function trainAndProbe(
   seed: number,
   context: ExperimentContext<Fig1R2Config>,
   store: CheckpointStore,
+  withAdaptiveTau = false,
 ): Promise<LayerR2Run> {
   const { config, log, signal } = context
   const dc = variant.contentDims ?? config.contentDims
   const dgp = fig1R2Dgp(experiment, space, config, dc, seed, context)
   // τ_c applies to the first d_c outputs of the experiment's split; the control (d_c = 0) uses the same τ vector.
   const tau = contentStyleTau({ dims: config.dims, contentDims: config.contentDims, tauContent: variant.tauContent, tauStyle: config.tauStyle })
+  // Adaptive τ (Prop. 2 + 3); 'auto' source: box reads the un-tempered distance-form gradients, sphere the covariances.
+  const adaptive = withAdaptiveTau && config.adaptive !== undefined
+    ? createAdaptiveTemperature({ ...adaptiveOptions(config.adaptive, space), dims: config.dims, tauStyle: config.tauStyle, name: `${key}-tau` })
+    : undefined
   const normalizeOutput = space === 'sphere' && variant.normalize
   const f = createMlpEncoder({ inputDim: config.dims, hiddenWidths: config.encoder.hiddenWidths, weightInit: config.encoder.weightInit, outputNormalization: normalizeOutput ? 'fixedSphere' : 'none', seed, name: `${key}-f` })
   try {
-    const outcome = await trainEncoder({ space, encoder: f, dgp, seed, key, tau, train: config.train, store, log, signal, label: `${key} (${variant.name})` })
+    const common = { space, encoder: f, dgp, seed, key, train: config.train, store, log, signal, label: `${key} (${variant.name})` }
+    const outcome = await trainEncoder(adaptive !== undefined ? { ...common, adaptive } : { ...common, tau })
+    const adaptiveResult = adaptive !== undefined ? adaptiveOutcome(adaptive, Array.from(adaptive.values()), adaptive.source, config.dims) : undefined
+    if (adaptiveResult !== undefined) log(`${key}: adaptive τ ended at ${adaptiveResult.tau.map((t) => t.toPrecision(2)).join(' ')} (last d̂_c ${adaptiveResult.lastContentDims})`)
     const probe = dgp.reseed(stepSeed(seed, 'probe', 0)).sample(config.evalSamples)
     const taps = f.applyWithTaps(probe.x)
     try {
@@ -93,11 +117,12 @@ async function trainAndProbe(
       const last = await readMatrix(taps.at(-1)!, 'output')
       const outputSpectrum = normalizedCovarianceSingularValues(covarianceSpectrum(last, { l2Normalize: false }).eigenvalues)
       log(`${key}: adjusted R² (content/style) per layer: ${layers.map((l) => `${l.content.toFixed(2)}/${l.style.toFixed(2)}`).join('  ')}`)
-      return { variant: variant.name, seed, layers, outputSpectrum, finalLoss: outcome.finalLoss, lossHistory: outcome.lossHistory }
+      return { variant: variant.name, seed, layers, outputSpectrum, finalLoss: outcome.finalLoss, lossHistory: outcome.lossHistory, ...(adaptiveResult !== undefined ? { adaptive: adaptiveResult } : {}) }
     } finally {
       tf.dispose([...taps, ...(Object.values(probe) as tf.Tensor[])])
     }
   } finally {
     f.dispose()
+    adaptive?.dispose()
   }
 }

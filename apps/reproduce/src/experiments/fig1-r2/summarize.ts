@@ -2,7 +2,7 @@ import { describeDgp, dgpReportLine, type DgpDescription } from '../experiment-d
 import type { ExperimentOutput, UserDgp } from '../experiment.js'
 import type { SpaceKind } from '../synthetic.js'
 import { averageLayers, averageSpectrum, fig1R2Claims, outputStyleBlock } from './claims.js'
-import type { Fig1R2Config } from './config.js'
+import { variantNames, type Fig1R2Config } from './config.js'
 import { fig1R2Figures } from './figures.js'
 import type { LayerR2Run } from './run.js'
 
@@ -17,10 +17,27 @@ export async function summarizeLayerR2(space: SpaceKind, config: Fig1R2Config, r
   const dgp: DgpDescription = describeDgp(options.userDgp, fig1R2PaperDgp(space, config))
   const baseLayers = averageLayers(runs, config.variants[0]!.name)
   const header = ['| variant | ' + baseLayers.map((l) => `${l.name} (${l.width})`).join(' | ') + ' |', '|---|' + baseLayers.map(() => '---').join('|') + '|']
-  const rows = config.variants.map((v) => `| ${v.name} | ${averageLayers(runs, v.name).map((l) => `${l.content.toFixed(2)} / ${l.style.toFixed(2)}`).join(' | ')} |`)
-  const spectrumRows = config.variants.map((v) => `| ${v.name} | ${averageSpectrum(runs, v.name).map((x) => x.toFixed(2)).join(' ')} | ${outputStyleBlock(config, runs, v.name).toFixed(3)} |`)
+  const names = variantNames(config)
+  const rows = names.map((name) => `| ${name} | ${averageLayers(runs, name).map((l) => `${l.content.toFixed(2)} / ${l.style.toFixed(2)}`).join(' | ')} |`)
+  const spectrumRows = names.map((name) => `| ${name} | ${averageSpectrum(runs, name).map((x) => x.toFixed(2)).join(' ')} | ${outputStyleBlock(config, runs, name).toFixed(3)} |`)
+  const adaptiveRuns = runs.filter((r) => r.adaptive !== undefined)
+  const a = config.adaptive
+  const adaptiveRows =
+    a === undefined || adaptiveRuns.length === 0
+      ? []
+      : [
+          '',
+          `Adaptive τ (\`createAdaptiveTemperature\`, ${a.reading} reading, floor ${a.floor}, update every ${a.updateEvery} steps, EMA momentum ${a.momentum} in log τ; read from ${adaptiveRuns[0]!.adaptive!.source === 'gradient' ? 'the un-tempered distance-form gradients' : 'the pair covariances'}): τ starts at τ_s; the first d̂_c outputs move towards clamp((ρ_c/ρ_s)^power·τ_s, floor, τ_s).`,
+          '',
+          '| seed | updates | d̂_c counts (d̂_c = 0, 1, …) | last d̂_c | last unclamped τ_c / τ_s | final τ / τ_s | fallbacks |',
+          '|---|---|---|---|---|---|---|',
+          ...adaptiveRuns.map((r) => {
+            const o = r.adaptive!
+            return `| ${r.seed} | ${o.updates} | ${o.contentDimsCounts.join(' ')} | ${o.lastContentDims} | ${o.lastTauContentRaw === null ? '–' : (o.lastTauContentRaw / config.tauStyle).toPrecision(3)} | ${o.tau.map((t) => (t / config.tauStyle).toPrecision(2)).join(' ')} | ${o.fallbacks} |`
+          }),
+        ]
   return {
-    metrics: { dgp, runs, meanLayers: Object.fromEntries(config.variants.map((v) => [v.name, averageLayers(runs, v.name)])) },
+    metrics: { dgp, runs, meanLayers: Object.fromEntries(names.map((name) => [name, averageLayers(runs, name)])) },
     paper: { claim: `Fig. 1 ${space === 'box' ? 'middle' : 'right'}: collapse only in the last layer when τ_c = τ_s; ${space === 'box' ? 'τ_c < τ_s alleviates it' : 'τ_c < τ_s and removing the ℓ2-normalisation alleviate it'} (qualitative)` },
     claims: fig1R2Claims(space, config, runs),
     figures: await fig1R2Figures(space, config, runs),
@@ -37,6 +54,7 @@ export async function summarizeLayerR2(space: SpaceKind, config: Fig1R2Config, r
       '| variant | normalised σ of the output | style block |',
       '|---|---|---|',
       ...spectrumRows,
+      ...adaptiveRows,
     ].join('\n'),
   }
 }

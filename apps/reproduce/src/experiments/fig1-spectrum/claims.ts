@@ -5,6 +5,11 @@ import type { SpaceKind } from '../synthetic.js'
 import type { Fig1SpectrumConfig } from './config.js'
 import type { SpectrumRun } from './run.js'
 
+/** A run trained with the adaptive τ (Prop. 2 + 3). */
+export function isAdaptive(r: SpectrumRun): boolean {
+  return r.adaptive !== undefined
+}
+
 /** A sphere run trained without the output ℓ2-normalisation (results saved before the field existed were normalised). */
 export function isUnnormalizedSphere(r: SpectrumRun): boolean {
   return r.space === 'sphere' && r.normalized === false
@@ -15,8 +20,9 @@ const mean = (xs: number[]) => meanStd(xs).mean
 /** The runs of one space, grouped by grid point, with the measures the claims and the report read. */
 export function spaceMeasures(config: Fig1SpectrumConfig, runs: readonly SpectrumRun[], space: SpaceKind) {
   const inSpace = runs.filter((r) => r.space === space)
-  const group = (dc: number, sigmaC: number, tauC: number, unnormalized = false) =>
-    inSpace.filter((r) => r.contentDims === dc && r.contentSigma === sigmaC && r.tauContent === tauC && isUnnormalizedSphere(r) === unnormalized)
+  /** Runs of a grid point; an adaptive point matches on everything but τ_c (its `tauContent` is where τ ended). */
+  const group = (dc: number, sigmaC: number, tauC: number, unnormalized = false, adaptive = false) =>
+    inSpace.filter((r) => r.contentDims === dc && r.contentSigma === sigmaC && (adaptive || r.tauContent === tauC) && isUnnormalizedSphere(r) === unnormalized && isAdaptive(r) === adaptive)
   const reference = group(0, 0, config.tauStyle)
   const refOf = (seed: number) => reference.find((r) => r.seed === seed) ?? reference[0]!
   /** Mean over seeds of the style block (the `ds` smallest normalised σ, §4.1) of one spectrum. */
@@ -29,7 +35,8 @@ export function spaceMeasures(config: Fig1SpectrumConfig, runs: readonly Spectru
 /**
  * The claims of Fig. 1 left per space: the d_c = 0 reference is flat (precondition), every d_c > 0 collapses the style
  * block of W·A_g, and in the Prop. 3 runs W's spectrum is far from the reference with τ_c = τ_s and matches it with
- * τ_c < τ_s (on the sphere: without the ℓ2-normalisation, the paper's remedy). `contentSigma` is the σ_c of the Prop. 3
+ * τ_c < τ_s (on the sphere: without the ℓ2-normalisation, the paper's remedy), and — with `config.adaptive` — also
+ * with the adaptive τ (Prop. 2 + 3 during training, same tolerance). `contentSigma` is the σ_c of the Prop. 3
  * runs (0 with a user DGP, whose own content conditional is used).
  */
 export function fig1SpectrumClaims(config: Fig1SpectrumConfig, runs: readonly SpectrumRun[], contentSigma: number): Claim[] {
@@ -82,6 +89,20 @@ export function fig1SpectrumClaims(config: Fig1SpectrumConfig, runs: readonly Sp
       measured: `${f3(withTau)} (τ_c = τ_s: ${f3(without)}${sphere ? `; τ_c with the ℓ2-normalisation: ${f3(normalizedTau)}` : ''}${control})`,
       holds: withTau <= c.matchTolerance,
     })
+    if (config.adaptive?.enabled === true) {
+      // the same Prop. 3 run with τ from createAdaptiveTemperature (sphere: w/o ℓ2-norm, like the fixed-τ remedy)
+      const adaptive = group(pdc, psc, config.tauStyle, sphere, true)
+      const withAdaptive = adaptive.length > 0 ? distance(adaptive) : Number.NaN
+      const tauEnd = adaptive.map((r) => r.adaptive!.tau.slice(0, pdc).map((t) => t / config.tauStyle))
+      const dcEnd = adaptive.map((r) => r.adaptive!.lastContentDims)
+      claims.push({
+        id: `${space}-adaptive-tau-restores`,
+        description: `${space}, d_c = ${pdc} with ${content}, adaptive τ (Prop. 2 + 3 during training, ${config.adaptive.reading} reading, floor ${config.adaptive.floor})${sphere ? ' without the ℓ2-normalisation' : ''}: W's spectrum matches the d_c = 0 one`,
+        expected: `mean |σ − σ(d_c = 0)| of W ≤ ${c.matchTolerance}`,
+        measured: `${f3(withAdaptive)} (final τ/τ_s of the first ${pdc} outputs: ${tauEnd.map((ts) => ts.map((t) => t.toPrecision(2)).join(', ')).join('; ')}; last d̂_c: ${dcEnd.join(', ')}; fixed τ_c: ${f3(withTau)})`,
+        holds: withAdaptive <= c.matchTolerance,
+      })
+    }
   }
   return claims
 }

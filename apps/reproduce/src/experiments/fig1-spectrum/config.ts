@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { int, positive, trainSchema } from '../config-parts.js'
-
+import { adaptiveTauSchema } from './adaptive.js'
 
 /** Settings of one latent space (box or sphere) of the linear experiment. */
 export const fig1SpectrumSpaceSchema = z
@@ -28,12 +28,15 @@ export const fig1SpectrumConfigSchema = z
     spaces: z
       .strictObject({ box: fig1SpectrumSpaceSchema.optional(), sphere: fig1SpectrumSpaceSchema.optional() })
       .describe('which latent spaces to run, each with its own σ_s and training'),
+    adaptive: adaptiveTauSchema
+      .optional()
+      .describe("the adaptive-τ run: the Prop. 3 σ_c run trained with τ from createAdaptiveTemperature instead of the fixed τ_c (sphere: w/o ℓ2-norm); omit or enabled = false to skip"),
     claims: z
       .strictObject({
         referenceFlat: positive.describe('precondition: the d_c = 0 style block of W·A_g (mean of the d − 1 smallest normalised σ) is at least this'),
         collapseMargin: positive.describe('collapse: the style block of W·A_g is at least this below the d_c = 0 one'),
         collapsedDistance: positive.describe("without τ_c: the σ_c run's W spectrum is at least this far (mean |Δσ|) from the d_c = 0 one"),
-        matchTolerance: positive.describe("with τ_c: the σ_c run's W spectrum is within this distance (mean |Δσ|) of the d_c = 0 one"),
+        matchTolerance: positive.describe("with τ_c (fixed, and adaptive): the σ_c run's W spectrum is within this distance (mean |Δσ|) of the d_c = 0 one"),
       })
       .describe('thresholds of the checked claims'),
   })
@@ -43,6 +46,7 @@ export const fig1SpectrumConfigSchema = z
       if (k >= c.dims) ctx.addIssue({ code: 'custom', message: `every d_c < dims = ${c.dims} (style must exist)`, path: ['contentDims', i] })
     })
     if (c.prop3.contentDims >= c.dims) ctx.addIssue({ code: 'custom', message: `d_c < dims = ${c.dims} (style must exist)`, path: ['prop3', 'contentDims'] })
+    if (c.adaptive !== undefined && c.adaptive.floor > c.tauStyle) ctx.addIssue({ code: 'custom', message: `floor ≤ tauStyle = ${c.tauStyle}`, path: ['adaptive', 'floor'] })
     if (c.spaces.box === undefined && c.spaces.sphere === undefined) ctx.addIssue({ code: 'custom', message: 'at least one of box, sphere', path: ['spaces'] })
   })
 

@@ -14,7 +14,7 @@ export function runLabel(r: SpectrumRun): string {
 /** Normalised singular values of W or W·A_g per run (mean over seeds), one panel per space. */
 export function spectrumSpec(config: Fig1SpectrumConfig, runs: readonly SpectrumRun[], which: 'weights' | 'endToEnd', title: string): TopLevelSpec {
   const labels = [...new Set(runs.map(runLabel))]
-  const tauLabel = (r: SpectrumRun) => (r.tauContent === config.tauStyle ? 'τ_c = τ_s' : `τ_c = ${r.tauContent / config.tauStyle}·τ_s`)
+  const tauLabel = (r: SpectrumRun) => (r.adaptive !== undefined ? 'adaptive τ_c' : r.tauContent === config.tauStyle ? 'τ_c = τ_s' : `τ_c = ${r.tauContent / config.tauStyle}·τ_s`)
   const taus = [...new Set(runs.map(tauLabel))].sort((a, b) => (a === 'τ_c = τ_s' ? -1 : b === 'τ_c = τ_s' ? 1 : a.localeCompare(b)))
   const seeds = new Set(runs.map((r) => r.seed)).size
   // one series per (space, label, τ): mean over seeds, offset sideways by series so coinciding spectra stay visible
@@ -61,7 +61,7 @@ export function spectrumSpec(config: Fig1SpectrumConfig, runs: readonly Spectrum
 /** Fig. 1 left (W) and the end-to-end map W·A_g, as SVG and PNG. */
 export async function fig1SpectrumFigures(config: Fig1SpectrumConfig, runs: readonly SpectrumRun[]): Promise<Figure[]> {
   return [
-    await renderFigure('fig1-spectrum-weights', "Normalised singular values of the learned W (solid τ_c = τ_s, dashed τ_c < τ_s) — the quantity of the paper's Fig. 1 left", spectrumSpec(config, runs, 'weights', 'Fig. 1 left: spectrum of W')),
+    await renderFigure('fig1-spectrum-weights', "Normalised singular values of the learned W (solid τ_c = τ_s, dashed τ_c < τ_s; adaptive τ_c where run) — the quantity of the paper's Fig. 1 left", spectrumSpec(config, runs, 'weights', 'Fig. 1 left: spectrum of W')),
     await renderFigure('fig1-spectrum-end-to-end', 'Normalised singular values of the end-to-end map W·A_g', spectrumSpec(config, runs, 'endToEnd', 'Spectrum of W·A_g (f ∘ g)')),
   ]
 }

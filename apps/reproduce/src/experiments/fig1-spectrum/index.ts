@@ -8,6 +8,7 @@ import { summarizeSpectra } from './summarize.js'
 export { fig1SpectrumConfigSchema, type Fig1SpectrumConfig } from './config.js'
 export { grid, runFig1Spectrum, fig1SpectrumDgp, type GridPoint, type SpectrumRun } from './run.js'
 export { fig1SpectrumClaims } from './claims.js'
+export { adaptiveTauSchema, adaptiveOptions, adaptiveSource, adaptiveOutcome, type AdaptiveTauConfig, type AdaptiveTauOutcome } from './adaptive.js'
 export { spectrumSpec } from './figures.js'
 export { summarizeSpectra, fig1SpectrumPaperDgp } from './summarize.js'
 

@@ -26,7 +26,7 @@ describe('fig1-spectrum preflight', () => {
   it("with a user DGP the Prop. 3 runs use the DGP's own content conditional: coinciding grid points are trained once", () => {
     const paper = grid(quick, 'sphere')
     const user = grid(quick, 'sphere', userDgp(linearFactory))
-    expect(paper).toHaveLength(4 + 4)
+    expect(paper).toHaveLength(4 + 5)
     // d_c = 2 with τ_c = τ_s is already in the sweep; the δ control equals the τ_c run
     expect(user).toEqual([
       { dc: 0, sigmaC: 0, tauC: 1 },
@@ -35,6 +35,7 @@ describe('fig1-spectrum preflight', () => {
       { dc: 4, sigmaC: 0, tauC: 1 },
       { dc: 2, sigmaC: 0, tauC: 0.01 },
       { dc: 2, sigmaC: 0, tauC: 0.01, unnormalized: true },
+      { dc: 2, sigmaC: 0, tauC: 1, unnormalized: true, adaptive: true },
     ])
   })
   it('names the right field when a d_c of the sweep or of prop3 leaves the range', () => {
@@ -65,19 +66,22 @@ describe('fig1-spectrum on a user DGP', () => {
     const out = await fig1Spectrum.run(context)
     expect(tf.memory().numTensors).toBe(before)
     const runs = out.metrics.runs as SpectrumRun[]
-    // per space: the sweep (0, 2) and the τ_c run; on the sphere also the τ_c run without the ℓ2-normalisation
-    expect(runs.map((r) => [r.space, r.contentDims, r.contentSigma, r.tauContent, r.normalized])).toEqual([
+    // per space: the sweep (0, 2), the τ_c run and the adaptive-τ run; on the sphere also the τ_c run without the
+    // ℓ2-normalisation (the adaptive run is without it there too)
+    expect(runs.map((r) => [r.space, r.contentDims, r.contentSigma, r.adaptive === undefined ? r.tauContent : 'adaptive', r.normalized])).toEqual([
       ['box', 0, 0, 1, false],
       ['box', 2, 0, 1, false],
       ['box', 2, 0, 0.01, false],
+      ['box', 2, 0, 'adaptive', false],
       ['sphere', 0, 0, 1, true],
       ['sphere', 2, 0, 1, true],
       ['sphere', 2, 0, 0.01, true],
       ['sphere', 2, 0, 0.01, false],
+      ['sphere', 2, 0, 'adaptive', false],
     ])
-    expect(asked).toHaveLength(7)
+    expect(asked).toHaveLength(9)
     expect(out.metrics.dgp).toEqual({ module: '/tmp/my-dgp.mjs', sha256: 'ab'.repeat(32) })
-    expect(out.claims.map((c) => c.id)).toEqual(['box', 'sphere'].flatMap((s) => [`${s}-reference-flat`, `${s}-dc2-collapse`, `${s}-prop3-collapse-without-tau`, `${s}-prop3-tau-restores`]))
+    expect(out.claims.map((c) => c.id)).toEqual(['box', 'sphere'].flatMap((s) => [`${s}-reference-flat`, `${s}-dc2-collapse`, `${s}-prop3-collapse-without-tau`, `${s}-prop3-tau-restores`, `${s}-adaptive-tau-restores`]))
     expect(out.claims[2]!.description).toMatch(/the DGP's own content conditional/)
     expect(out.reportMarkdown).toMatch(/^DGP: user module/)
   })

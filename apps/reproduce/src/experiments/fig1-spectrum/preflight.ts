@@ -17,6 +17,7 @@ export function preflightFig1Spectrum(experiment: string, config: Fig1SpectrumCo
   }
   checkTemperature('config.tauStyle', config.tauStyle)
   checkTemperature('config.prop3.tauContent', config.prop3.tauContent)
+  if (config.adaptive?.enabled === true) checkTemperature('config.adaptive.floor', config.adaptive.floor)
   const { userDgp } = options
   if (userDgp === undefined) return
   for (const space of ['box', 'sphere'] as const) {

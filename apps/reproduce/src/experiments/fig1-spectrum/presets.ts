@@ -8,6 +8,10 @@ const sharedPreset = {
   // τ_c = (σ_c/σ_s)² with σ_c/σ_s = 0.1: Prop. 3 read as a scale on the representation (logits carry its square).
   prop3: { contentDims: 2, contentSigma: 0.005, tauContent: 0.01 },
   generator: { thresholdDraws: 25_000 },
+  // Prop. 3 in the reading of the fixed τ_c above: on the box (σ_c/σ_s)² = (0.005/0.05)² = 0.01 = that τ_c; on the
+  // sphere (0.005/0.3)² is below the floor, which is set to the fixed τ_c. The EMA spans ~10 updates (100 steps), a
+  // small fraction of either preset's steps. Chosen before any adaptive run.
+  adaptive: { enabled: true, reading: 'representation' as const, floor: 0.01, updateEvery: 10, momentum: 0.9, source: 'auto' as const },
   claims: { referenceFlat: 0.85, collapseMargin: 0.3, collapsedDistance: 0.15, matchTolerance: 0.1 },
 }
 

@@ -1,5 +1,6 @@
 import { createDgp, type Dgp } from '@cl/dgp'
-import { contentStyleTau } from '@cl/infonce'
+import { contentStyleTau, createAdaptiveTemperature, type AdaptiveTemperature } from '@cl/infonce'
+import { adaptiveOptions, adaptiveOutcome, type AdaptiveTauOutcome } from './adaptive.js'
 import { normalizedSingularValues } from '@cl/metrics'
 import { createLinearEncoder } from '@cl/models'
 import { CheckpointStore } from '../../train/checkpoint-store.js'
@@ -26,10 +27,12 @@ export interface SpectrumRun {
   effective: number[]
   finalLoss: number
   lossHistory: [number, number][]
+  /** Set for the adaptive-τ run (Prop. 2 + 3 during training); `tauContent` is then the final τ of output 1. */
+  adaptive?: AdaptiveTauOutcome
 }
 
-export function runKey(space: SpaceKind, dc: number, sigmaC: number, tauC: number, seed: number, unnormalized = false): string {
-  return `${space}-dc${dc}-sc${sigmaC}-tauc${tauC}${unnormalized ? '-nonorm' : ''}-seed${seed}`
+export function runKey(space: SpaceKind, dc: number, sigmaC: number, tauC: number, seed: number, unnormalized = false, adaptive = false): string {
+  return `${space}-dc${dc}-sc${sigmaC}-${adaptive ? 'adaptive' : `tauc${tauC}`}${unnormalized ? '-nonorm' : ''}-seed${seed}`
 }
 
 /** One trained encoder of the grid. */
@@ -39,6 +42,8 @@ export interface GridPoint {
   tauC: number
   /** Sphere only: train without the output ℓ2-normalisation (raw dot products). */
   unnormalized?: boolean
+  /** Train with the adaptive τ of `config.adaptive` (starting at τ_s; `tauC` is then τ_s and unused). */
+  adaptive?: boolean
 }
 
 /**
@@ -51,7 +56,8 @@ export function prop3Sigma(config: Fig1SpectrumConfig, userDgp: UserDgp | undefi
 
 /**
  * The runs of one space: the τ_c = τ_s sweep, the Prop. 3 pair (σ_c > 0; τ_c = τ_s and τ_c), the δ control, and on the
- * sphere the Prop. 3 τ_c run without the ℓ2-normalisation (§4.1: on the sphere "we further need to remove" it).
+ * sphere the Prop. 3 τ_c run without the ℓ2-normalisation (§4.1: on the sphere "we further need to remove" it), and
+ * with `config.adaptive` the Prop. 3 σ_c run trained with the adaptive τ instead of the fixed τ_c.
  * Points that coincide (with a user DGP the pair's σ_c is the DGP's own) are trained once.
  */
 export function grid(config: Fig1SpectrumConfig, space: SpaceKind, userDgp?: UserDgp): GridPoint[] {
@@ -63,10 +69,12 @@ export function grid(config: Fig1SpectrumConfig, space: SpaceKind, userDgp?: Use
     { dc: prop3.contentDims, sigmaC: sc, tauC: prop3.tauContent },
     { dc: prop3.contentDims, sigmaC: 0, tauC: prop3.tauContent },
     ...(space === 'sphere' ? [{ dc: prop3.contentDims, sigmaC: sc, tauC: prop3.tauContent, unnormalized: true }] : []),
+    // the adaptive τ in place of the fixed τ_c of the Prop. 3 run (sphere: w/o ℓ2-norm, like the fixed-τ remedy)
+    ...(config.adaptive?.enabled === true ? [{ dc: prop3.contentDims, sigmaC: sc, tauC: tauStyle, ...(space === 'sphere' ? { unnormalized: true } : {}), adaptive: true }] : []),
   ]
   const seen = new Set<string>()
   return points.filter((p) => {
-    const key = runKey(space, p.dc, p.sigmaC, p.tauC, 0, p.unnormalized)
+    const key = runKey(space, p.dc, p.sigmaC, p.tauC, 0, p.unnormalized, p.adaptive)
     if (seen.has(key)) return false
     seen.add(key)
     return true
@@ -106,7 +114,7 @@ export async function runFig1Spectrum(experiment: string, context: ExperimentCon
     if (config.spaces[space] === undefined) continue
     for (const seed of seeds) {
       for (const point of grid(config, space, userDgp)) {
-        const key = runKey(space, point.dc, point.sigmaC, point.tauC, seed, point.unnormalized)
+        const key = runKey(space, point.dc, point.sigmaC, point.tauC, seed, point.unnormalized, point.adaptive)
         const done = store.loadResult<SpectrumRun>(key)
         if (done !== undefined) {
           runs.push(done)
@@ -126,13 +134,19 @@ async function trainLinear(experiment: string, space: SpaceKind, point: GridPoin
   const { dc, sigmaC, tauC } = point
   const normalized = space === 'sphere' && point.unnormalized !== true
   const settings = config.spaces[space]!
-  const key = runKey(space, dc, sigmaC, tauC, seed, point.unnormalized)
+  const key = runKey(space, dc, sigmaC, tauC, seed, point.unnormalized, point.adaptive)
   const { dgp, generatorWeights } = fig1SpectrumDgp(experiment, space, point, seed, config, userDgp)
   // The encoder's first d_c outputs get τ_c (the model is free to route content there).
-  const tau = dc === 0 ? [...Array(config.dims)].map(() => config.tauStyle) : contentStyleTau({ dims: config.dims, contentDims: dc, tauContent: tauC, tauStyle: config.tauStyle })
+  const fixedTau = dc === 0 ? [...Array(config.dims)].map(() => config.tauStyle) : contentStyleTau({ dims: config.dims, contentDims: dc, tauContent: tauC, tauStyle: config.tauStyle })
+  const adaptive: AdaptiveTemperature | undefined =
+    point.adaptive === true && config.adaptive !== undefined
+      ? createAdaptiveTemperature({ ...adaptiveOptions(config.adaptive, space), dims: config.dims, tauStyle: config.tauStyle, name: `fig1-${key}-tau` })
+      : undefined
   const f = createLinearEncoder({ inputDim: config.dims, outputNormalization: normalized ? 'fixedSphere' : 'none', seed, name: `fig1-${key}` })
   try {
-    const outcome = await trainEncoder({ space, encoder: f, dgp, seed, key, tau, train: settings.train, store, log, signal, label: `fig1 ${key}` })
+    const common = { space, encoder: f, dgp, seed, key, train: settings.train, store, log, signal, label: `fig1 ${key}` }
+    const outcome = await trainEncoder(adaptive !== undefined ? { ...common, adaptive } : { ...common, tau: fixedTau })
+    const tau = adaptive !== undefined ? Array.from(adaptive.values()) : fixedTau
     const w = f.weightMatrix()
     const h = matMul(w, generatorWeights)
     const e = h.map((row, i) => row.map((v) => v / Math.sqrt(tau[i]!)))
@@ -140,7 +154,7 @@ async function trainLinear(experiment: string, space: SpaceKind, point: GridPoin
       space,
       contentDims: dc,
       contentSigma: sigmaC,
-      tauContent: tauC,
+      tauContent: adaptive !== undefined ? tau[0]! : tauC,
       normalized,
       seed,
       weights: normalizedSingularValues(w),
@@ -148,8 +162,10 @@ async function trainLinear(experiment: string, space: SpaceKind, point: GridPoin
       effective: normalizedSingularValues(e),
       finalLoss: outcome.finalLoss,
       lossHistory: outcome.lossHistory,
+      ...(adaptive !== undefined ? { adaptive: adaptiveOutcome(adaptive, tau, adaptive.source, config.dims) } : {}),
     }
   } finally {
     f.dispose()
+    adaptive?.dispose()
   }
 }

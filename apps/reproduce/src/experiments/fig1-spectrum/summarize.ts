@@ -22,12 +22,13 @@ export async function summarizeSpectra(config: Fig1SpectrumConfig, runs: readonl
   for (const space of ['box', 'sphere'] as const) {
     const { inSpace, group, styleBlock, distance } = spaceMeasures(config, runs, space)
     if (inSpace.length === 0) continue
-    for (const { dc, sigmaC, tauC, unnormalized } of grid(config, space, options.userDgp)) {
-      const g = group(dc, sigmaC, tauC, unnormalized)
+    for (const { dc, sigmaC, tauC, unnormalized, adaptive } of grid(config, space, options.userDgp)) {
+      const g = group(dc, sigmaC, tauC, unnormalized, adaptive)
       if (g.length === 0) continue
       const ds = config.dims - Math.max(dc, 1)
+      const tauCell = adaptive === true ? `adaptive → ${g.map((r) => (r.adaptive!.tau[0]! / config.tauStyle).toPrecision(2)).join(', ')}` : `${tauC / config.tauStyle}`
       table.push(
-        `| ${space}${unnormalized ? ' w/o ℓ2-norm' : ''} | ${dc} | ${sigmaC} | ${tauC / config.tauStyle} | ${f3(styleBlock(g, ds, 'endToEnd'))} | ${f3(styleBlock(g, ds, 'weights'))} | ${f3(distance(g))} | ${f3(styleBlock(g, ds, 'effective'))} | ${f3(meanStd(g.map((r) => r.finalLoss)).mean)} |`,
+        `| ${space}${unnormalized ? ' w/o ℓ2-norm' : ''} | ${dc} | ${sigmaC} | ${tauCell} | ${f3(styleBlock(g, ds, 'endToEnd'))} | ${f3(styleBlock(g, ds, 'weights'))} | ${f3(distance(g))} | ${f3(styleBlock(g, ds, 'effective'))} | ${f3(meanStd(g.map((r) => r.finalLoss)).mean)} |`,
       )
     }
   }
@@ -44,6 +45,25 @@ export async function summarizeSpectra(config: Fig1SpectrumConfig, runs: readonl
       'With an unnormalised linear f a per-dimension τ is a reparametrisation: the loss sees diag(τ^-½)·W·A_g, so τ_c < τ_s changes how the learned W splits that map (last column), not the map itself. Read the τ claim as a statement about W, the quantity the paper plots.',
       '',
       ...table,
+      ...adaptiveReport(config, runs),
     ].join('\n'),
   }
+}
+
+/** How the adaptive τ runs' estimates went (Prop. 2's d̂_c per update, the final τ, fallbacks). */
+function adaptiveReport(config: Fig1SpectrumConfig, runs: readonly SpectrumRun[]): string[] {
+  const adaptive = runs.filter((r) => r.adaptive !== undefined)
+  if (adaptive.length === 0 || config.adaptive === undefined) return []
+  const a = config.adaptive
+  return [
+    '',
+    `Adaptive τ (\`createAdaptiveTemperature\`, ${a.reading} reading, floor ${a.floor}, update every ${a.updateEvery} steps, EMA momentum ${a.momentum} in log τ, source ${a.source}: 'auto' reads the un-tempered distance-form gradients on the box, the pair covariances on the sphere). τ starts at τ_s; the first d̂_c outputs move towards τ_c = clamp((ρ_c/ρ_s)^power·τ_s, floor, τ_s).`,
+    '',
+    '| space | seed | source | updates | d̂_c counts (d̂_c = 0, 1, …) | last d̂_c | last unclamped τ_c / τ_s | final τ / τ_s | fallbacks |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...adaptive.map((r) => {
+      const o = r.adaptive!
+      return `| ${r.space} | ${r.seed} | ${o.source} | ${o.updates} | ${o.contentDimsCounts.join(' ')} | ${o.lastContentDims} | ${o.lastTauContentRaw === null ? '–' : (o.lastTauContentRaw / config.tauStyle).toPrecision(3)} | ${o.tau.map((t) => (t / config.tauStyle).toPrecision(2)).join(' ')} | ${o.fallbacks} |`
+    }),
+  ]
 }
