@@ -8,6 +8,7 @@ import { buildUserDgp, requireLinear } from '../experiment-dgp.js'
 import type { ExperimentContext, UserDgp } from '../experiment.js'
 import { paperGenerator, trainEncoder, type SpaceKind } from '../synthetic.js'
 import type { Fig1SpectrumConfig } from './config.js'
+import { matMul } from '../matrix.js'
 
 /** One trained linear encoder: its normalised spectra (descending) and training curve. */
 export interface SpectrumRun {
@@ -101,9 +102,6 @@ export function fig1SpectrumDgp(experiment: string, space: SpaceKind, point: Gri
   return { dgp, generatorWeights: (generator as unknown as { weights: readonly (readonly number[])[] }).weights }
 }
 
-function matMul(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): number[][] {
-  return a.map((row) => b[0]!.map((_, j) => row.reduce((acc, aik, k) => acc + aik * b[k]![j]!, 0)))
-}
 
 /** Train every (space, seed, grid point) linear encoder, resuming finished ones from the run directory. */
 export async function runFig1Spectrum(experiment: string, context: ExperimentContext<Fig1SpectrumConfig>): Promise<SpectrumRun[]> {

@@ -4,7 +4,7 @@ import { CheckpointStore } from '../../train/checkpoint-store.js'
 import type { ExperimentContext } from '../experiment.js'
 import { trainEncoder } from '../synthetic.js'
 import { theoryLinearDgp } from '../theory/linear-setup.js'
-import { matMul } from '../theory-dynamics/matrix.js'
+import { matMul } from '../matrix.js'
 import type { TheoryBatchRankConfig } from './config.js'
 
 /** One linear encoder trained at one batch size (Part B). */

@@ -3,7 +3,7 @@ import { stepSeed } from '../stats.js'
 import { theoryLinearDgp } from '../theory/linear-setup.js'
 import { batchCovariances, populationCovariances } from '../theory-dynamics/covariances.js'
 import { eq4GradientF64 } from '../theory-dynamics/eq4-gradient-f64.js'
-import { combine, matMul, scale } from '../theory-dynamics/matrix.js'
+import { combine, matMul, scale } from '../matrix.js'
 import type { TheoryBatchRankConfig } from './config.js'
 import { numericalRank } from './rank.js'
 

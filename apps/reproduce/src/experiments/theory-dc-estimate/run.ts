@@ -10,6 +10,7 @@ import { stepBatch, type SpaceKind } from '../synthetic.js'
 import { eq4Loss, theoryLinearDgp } from '../theory/linear-setup.js'
 import type { TheoryDcEstimateConfig } from './config.js'
 import { effectiveRatio, estimateOnBatch, type BatchEstimates } from './estimate.js'
+import { matMul } from '../matrix.js'
 
 /** One estimate of d_c (Prop. 2) on one batch: both readings, with the values they were read from. */
 export interface DcEstimateRun {
@@ -65,9 +66,6 @@ export function gridSetup(config: TheoryDcEstimateConfig, space: SpaceKind, cont
   })
 }
 
-function matMul(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): number[][] {
-  return a.map((row) => b[0]!.map((_, j) => row.reduce((acc, aik, k) => acc + aik * b[k]![j]!, 0)))
-}
 
 function record(sweep: DcEstimateRun['sweep'], space: SpaceKind, contentDims: number, ratio: number, batchSize: number, seed: number, e: BatchEstimates): DcEstimateRun {
   return {

@@ -1,4 +1,4 @@
-import { congruenceDiag, zeros, type Mat } from './matrix.js'
+import { congruenceDiag, zeros, type Mat } from '../matrix.js'
 
 /** Standard normal density. */
 function phi(u: number): number {

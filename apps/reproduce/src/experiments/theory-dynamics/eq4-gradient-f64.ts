@@ -1,4 +1,4 @@
-import { zeros, type Mat } from './matrix.js'
+import { zeros, type Mat } from '../matrix.js'
 
 /**
  * The gradient ∂L/∂W of the per-anchor mean of Appx. C eq. (4), L = (1/N)·Σ_i ℓ_i with

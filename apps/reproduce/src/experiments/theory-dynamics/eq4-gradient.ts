@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { eq4Loss } from '../theory/linear-setup.js'
-import type { Mat } from './matrix.js'
+import type { Mat } from '../matrix.js'
 
 /** Identity forward, zero backward: the paper's eq. (7) treats the negatives z_j as constants. */
 const stopGradient = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0])

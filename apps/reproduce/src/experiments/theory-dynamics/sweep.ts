@@ -5,7 +5,7 @@ import { theoryLinearDgp } from '../theory/linear-setup.js'
 import type { TheoryDynamicsConfig } from './config.js'
 import { batchCovariances, populationCovariances, type PopulationCovariances } from './covariances.js'
 import { eq4GradientsTf, GRADIENT_KINDS, type GradientKind } from './eq4-gradient.js'
-import { combine, matMul, relativeError, scale, type Mat } from './matrix.js'
+import { combine, matMul, relativeError, scale, type Mat } from '../matrix.js'
 
 /** The factor k of the marginal term in the M → ∞ limit −∂L/∂W → W·[k·Σ_x − Σ_x̃]: 1 for eq. (7), 2 for full autodiff. */
 export const MARGINAL_FACTOR: Record<GradientKind, number> = { paper: 1, full: 2 }

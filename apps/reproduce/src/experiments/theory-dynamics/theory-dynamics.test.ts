@@ -12,7 +12,7 @@ import { batchCovariances, populationCovariances, truncatedNormalShiftVariance }
 import { normalCdf } from './covariances.js'
 import { eq4GradientF64 } from './eq4-gradient-f64.js'
 import { eq4GradientsTf } from './eq4-gradient.js'
-import { combine, matMul, relativeError, scale } from './matrix.js'
+import { combine, matMul, relativeError, scale } from '../matrix.js'
 import { summarizeDynamics, theoryDynamics, type GradientSample, type TheoryDynamicsConfig } from './index.js'
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import type { ExperimentContext } from '../experiment.js'
 import { theoryLinearDgp } from '../theory/linear-setup.js'
 import { trainEncoder } from '../synthetic.js'
 import type { TheoryTauHeuristicConfig } from './config.js'
+import { matMul } from '../matrix.js'
 
 /** One trained linear encoder of the sweep (or the d_c = 0 reference): its normalised spectra and training curve. */
 export interface TauRun {
@@ -43,9 +44,6 @@ export function tauGrid(config: TheoryTauHeuristicConfig): TauPoint[] {
   return [{ kind: 'reference' }, ...config.ratios.flatMap((ratio) => taus.map((tauContent) => ({ kind: 'sweep' as const, ratio, tauContent })))]
 }
 
-function matMul(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): number[][] {
-  return a.map((row) => b[0]!.map((_, j) => row.reduce((acc, aik, k) => acc + aik * b[k]![j]!, 0)))
-}
 
 /** Train every (seed, point) encoder, resuming finished ones from the run directory (each saved with `saveResult`). */
 export async function runTheoryTauHeuristic(context: ExperimentContext<TheoryTauHeuristicConfig>): Promise<TauRun[]> {

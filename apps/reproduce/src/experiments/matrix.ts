@@ -1,4 +1,4 @@
-/** Small dense float64 matrices (row-major `number[][]`) for the linear theory of Appx. C. */
+/** Small dense float64 matrices (row-major `number[][]`): W·A_g, the linear theory of Appx. C. */
 export type Mat = number[][]
 
 export function zeros(rows: number, cols: number): Mat {
