@@ -31,20 +31,6 @@ export async function linearLossFloat32(batch: PairArrays, w: readonly (readonly
   }
 }
 
-/** ∂L/∂W of eq. (4) (`eq4Loss`, float32) for the linear encoder z = W·x at W, on one batch; d×d, `[out][in]`. */
-export function linearGradient(batch: PairArrays, w: readonly (readonly number[])[]): number[][] {
-  const d = w[0]!.length
-  return tf.tidy(() => {
-    const x = rows(batch.x, batch.n, d)
-    const xp = rows(batch.xPositive, batch.n, d)
-    const grad = tf.grad((wt: tf.Tensor) => {
-      const t = eq4Loss(tf.matMul(x, wt as tf.Tensor2D, false, true), tf.matMul(xp, wt as tf.Tensor2D, false, true))
-      return t.total
-    })(matrix(w)) as tf.Tensor2D
-    return toRows(grad)
-  })
-}
-
 /**
  * The nonlinear collapsed encoder of Prop. 1 / 5 (Appx. D.2, D.3): f_D = D ∘ g⁻¹ with g the invertible leaky-ReLU
  * MLP, written as a network with weight matrices V_1 = W_L⁻¹, …, V_L = W_1⁻¹ (applied in that order) and σ⁻¹

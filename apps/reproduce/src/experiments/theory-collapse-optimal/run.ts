@@ -8,7 +8,8 @@ import { paperGenerator } from '../synthetic.js'
 import { theoryLinearDgp } from '../theory/linear-setup.js'
 import type { TheoryCollapseOptimalConfig } from './config.js'
 import { covarianceGap, eigenvaluesOf, productNorm, singularValuesOf } from './dynamics.js'
-import { linearGradient, linearLossFloat32, nonlinearGradients, type PairArrays } from './encoders-tf.js'
+import { linearLossFloat32, nonlinearGradients, type PairArrays } from './encoders-tf.js'
+import { eq4WeightGradient } from '../theory-dynamics/eq4-gradient.js'
 import { applyMatrixRows, collapsedLossBound, contentScale, eq4LossFloat64, logGrid, scaleRows, type Eq4Values } from './eq4-float64.js'
 
 /** Content and style adjusted R² (held out) of the latents from one representation. */
@@ -127,14 +128,14 @@ export async function evaluateCollapse(config: TheoryCollapseOptimalConfig, cont
     const nl = nonlinearGradients(mlpGradBatch, inverseLayers, g.slope, contentScale('collapsed', s, d, contentDims))
     return {
       scale: s,
-      linearCollapsed: singularValuesOf(linearGradient(gradBatch, scaleRows(contentScale('collapsed', s, d, contentDims), inv))),
-      linearStyleKept: singularValuesOf(linearGradient(gradBatch, scaleRows(contentScale('styleKept', s, d, contentDims), inv))),
+      linearCollapsed: singularValuesOf(eq4WeightGradient(scaleRows(contentScale('collapsed', s, d, contentDims), inv), gradBatch.x, gradBatch.xPositive, gradBatch.n, 'full')),
+      linearStyleKept: singularValuesOf(eq4WeightGradient(scaleRows(contentScale('styleKept', s, d, contentDims), inv), gradBatch.x, gradBatch.xPositive, gradBatch.n, 'full')),
       nonlinearCollapsed: nl.gradients.map(singularValuesOf),
       nonlinearLoss: nl.loss,
     }
   })
   const gradientReference = {
-    linearGroundTruth: singularValuesOf(linearGradient(gradBatch, inv)),
+    linearGroundTruth: singularValuesOf(eq4WeightGradient(inv, gradBatch.x, gradBatch.xPositive, gradBatch.n, 'full')),
     nonlinearInverse: nonlinearGradients(mlpGradBatch, inverseLayers, g.slope, Array.from({ length: d }, () => 1)).gradients.map(singularValuesOf),
   }
 

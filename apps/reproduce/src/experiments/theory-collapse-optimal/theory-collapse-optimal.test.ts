@@ -10,7 +10,8 @@ import { theoryLinearDgp, eq4Loss } from '../theory/linear-setup.js'
 import { largestIncrease, crossingScale, theoryCollapseOptimalClaims } from './claims.js'
 import type { TheoryCollapseOptimalConfig } from './config.js'
 import { covarianceGap, eigenvaluesOf, numericalRank } from './dynamics.js'
-import { linearGradient, linearLossFloat32, nonlinearGradients } from './encoders-tf.js'
+import { linearLossFloat32, nonlinearGradients } from './encoders-tf.js'
+import { eq4WeightGradient } from '../theory-dynamics/eq4-gradient.js'
 import { applyMatrixRows, collapsedLossBound, contentKernelMean, contentScale, eq4LossFloat64, logGrid, scaleRows } from './eq4-float64.js'
 import { summarizeTheoryCollapseOptimal, theoryCollapseOptimal, type CollapseRun } from './index.js'
 import { evaluateCollapse, nonlinearDgp } from './run.js'
@@ -94,7 +95,7 @@ describe('theory-collapse-optimal: formulas', () => {
     const x = pseudo(n, d, 1)
     const xp = pseudo(n, d, 1.3)
     const w = [[0.9, -0.2, 0.1], [0.3, 1.1, -0.4], [0, 0.2, 0.7]]
-    const got = linearGradient({ n, x, xPositive: xp }, w)
+    const got = eq4WeightGradient(w, x, xp, n, 'full')
     const { dz, dzp } = eq7Gradient(applyMatrixRows(w, x, n), applyMatrixRows(w, xp, n), n, d)
     for (let a = 0; a < d; a++) {
       for (let b = 0; b < d; b++) {
@@ -116,7 +117,7 @@ describe('theory-collapse-optimal: formulas', () => {
     expect(got.gradients).toHaveLength(3)
     const v = [[1, 0.5, 0, 0], [0, 1, 0.3, 0], [0.2, 0, 1, 0], [0, 0, 0.1, 1]]
     const one = nonlinearGradients({ n: 16, x: b.x, xPositive: b.xPositive }, [v], g.slope, diag).gradients[0]!
-    const viaW = linearGradient({ n: 16, x: b.x, xPositive: b.xPositive }, scaleRows(diag, v))
+    const viaW = eq4WeightGradient(scaleRows(diag, v), b.x, b.xPositive, 16, 'full')
     for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expect(one[i]![j]).toBeCloseTo(diag[i]! * viaW[i]![j]!, 5)
   })
 
@@ -186,7 +187,7 @@ describe('theory-collapse-optimal: formulas', () => {
     const w = [[2, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
     const before = tf.memory().numTensors
     await linearLossFloat32(batch, w, 5)
-    linearGradient(batch, w)
+    eq4WeightGradient(w, batch.x, batch.xPositive, batch.n, 'full')
     nonlinearGradients(batch, g.layers.map((l) => l.inverseWeight), g.slope, [2, 0, 0, 0])
     expect(tf.memory().numTensors).toBe(before)
   })

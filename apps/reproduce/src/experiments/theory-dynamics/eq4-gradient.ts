@@ -31,19 +31,20 @@ export const GRADIENT_KINDS: readonly GradientKind[] = ['paper', 'full']
  * z = W·x on one batch: `paper` through {@link eq4LossStopNegatives}, `full` through `eq4Loss`. `x`, `xPositive`:
  * row-major `[n, d]`; `w`: `[d_out][d]`. Leaves no tensors behind.
  */
-export function eq4GradientsTf(w: readonly (readonly number[])[], x: ArrayLike<number>, xPositive: ArrayLike<number>, n: number): Record<GradientKind, Mat> {
+export function eq4WeightGradient(w: readonly (readonly number[])[], x: ArrayLike<number>, xPositive: ArrayLike<number>, n: number, kind: GradientKind): Mat {
   const d = w[0]!.length
-  const toRows = (t: tf.Tensor): Mat => {
-    const v = t.dataSync()
-    return w.map((_, o) => Array.from({ length: d }, (_, k) => v[o * d + k]!))
-  }
   return tf.tidy(() => {
     const xt = tf.tensor2d(Float32Array.from(x), [n, d])
     const xpt = tf.tensor2d(Float32Array.from(xPositive), [n, d])
     const wt = tf.tensor2d(w.map((row) => [...row]))
     const embed = (wv: tf.Tensor) => [tf.matMul(xt, wv as tf.Tensor2D, false, true) as tf.Tensor2D, tf.matMul(xpt, wv as tf.Tensor2D, false, true) as tf.Tensor2D] as const
-    const paper = tf.grad((wv: tf.Tensor) => eq4LossStopNegatives(...embed(wv)))(wt)
-    const full = tf.grad((wv: tf.Tensor) => eq4Loss(...embed(wv)).total)(wt)
-    return { paper: toRows(paper), full: toRows(full) }
+    const grad = tf.grad((wv: tf.Tensor) => (kind === 'paper' ? eq4LossStopNegatives(...embed(wv)) : eq4Loss(...embed(wv)).total))(wt)
+    const v = grad.dataSync()
+    return w.map((_, o) => Array.from({ length: d }, (_, k) => v[o * d + k]!))
   })
+}
+
+/** Both kinds of {@link eq4WeightGradient} on one batch. */
+export function eq4GradientsTf(w: readonly (readonly number[])[], x: ArrayLike<number>, xPositive: ArrayLike<number>, n: number): Record<GradientKind, Mat> {
+  return { paper: eq4WeightGradient(w, x, xPositive, n, 'paper'), full: eq4WeightGradient(w, x, xPositive, n, 'full') }
 }

@@ -9,7 +9,7 @@ export { theoryDynamicsConfigSchema, type TheoryDynamicsConfig } from './config.
 export { theoryDynamicsClaims, meanError } from './claims.js'
 export { summarizeDynamics, theoryDynamicsPaperDgp } from './summarize.js'
 export { runDynamicsSweep, weightPoints, limitOf, MARGINAL_FACTOR, type GradientSample, type PredictedSpectrum, type DynamicsSweep } from './sweep.js'
-export { eq4GradientsTf, eq4LossStopNegatives, GRADIENT_KINDS, type GradientKind } from './eq4-gradient.js'
+export { eq4GradientsTf, eq4WeightGradient, eq4LossStopNegatives, GRADIENT_KINDS, type GradientKind } from './eq4-gradient.js'
 export { eq4GradientF64 } from './eq4-gradient-f64.js'
 export { populationCovariances, batchCovariances, truncatedNormalShiftVariance } from './covariances.js'
 
