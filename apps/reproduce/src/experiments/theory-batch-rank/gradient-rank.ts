@@ -5,7 +5,7 @@ import { batchCovariances, populationCovariances } from '../theory-dynamics/cova
 import { eq4GradientF64 } from '../theory-dynamics/eq4-gradient-f64.js'
 import { combine, matMul, scale } from '../matrix.js'
 import type { TheoryBatchRankConfig } from './config.js'
-import { numericalRank } from './rank.js'
+import { numericalRank } from '../theory/numerical-rank.js'
 
 /** Ranks of one batch (Lemma 6): the eq. (4) gradient (both kinds) and the two covariance estimates. */
 export interface RankSample {

@@ -12,7 +12,8 @@ export { theoryBatchRankClaims, collapseStyleBlock, meanLogCondition } from './c
 export { summarizeBatchRank, theoryBatchRankPaperDgp } from './summarize.js'
 export { measureGradientRanks, type RankSample, type ConditioningSample, type PopulationConditioning } from './gradient-rank.js'
 export { trainCollapseRuns, type CollapseRun } from './collapse.js'
-export { numericalRank, derivedRankBound } from './rank.js'
+export { derivedRankBound } from './rank.js'
+export { numericalRank } from '../theory/numerical-rank.js'
 
 const id = 'theory-batch-rank'
 

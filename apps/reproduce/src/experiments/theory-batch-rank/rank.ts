@@ -1,10 +1,3 @@
-/** Numerical rank: the number of singular values above `tolerance`·σ_1 (σ descending or not). */
-export function numericalRank(singularValues: readonly number[], tolerance: number): number {
-  const top = Math.max(0, ...singularValues)
-  if (top === 0) return 0
-  return singularValues.filter((s) => s > tolerance * top).length
-}
-
 /**
  * The rank bound of ∂L/∂W for eq. (4) with δ content (derived here; Lemma 6 states rank ≤ M + 1 = N). With
  * δ_i = x_i − x̃_i, −∂L/∂W = W·[(1/N)Σ_i Σ_{j≠i} α_ij (x_i − x_j) x_iᵀ − (1/N)Σ_i (1 − α_ii) δ_i δ_iᵀ] for the paper's

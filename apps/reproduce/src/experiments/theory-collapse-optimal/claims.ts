@@ -1,6 +1,6 @@
 import type { Claim } from '../experiment.js'
 import type { TheoryCollapseOptimalConfig } from './config.js'
-import { numericalRank } from './dynamics.js'
+import { numericalRank } from '../theory/numerical-rank.js'
 import type { CollapseRun } from './run.js'
 
 const fmt = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(2))

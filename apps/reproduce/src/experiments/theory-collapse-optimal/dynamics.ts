@@ -1,4 +1,4 @@
-import { singularValues, symmetricEigenvalues } from '@cl/metrics'
+import { symmetricEigenvalues } from '@cl/metrics'
 
 /** Variance of U(0, 1): σ_z² of the box's uniform marginal (§4.1). */
 export const BOX_MARGINAL_VARIANCE = 1 / 12
@@ -19,21 +19,3 @@ export function eigenvaluesOf(m: readonly (readonly number[])[]): number[] {
   return symmetricEigenvalues({ data: Float64Array.from(m.flat()), shape: [d, d] })
 }
 
-/** Singular values, descending (`@cl/metrics`, float64). */
-export function singularValuesOf(m: readonly (readonly number[])[]): number[] {
-  return singularValues(m.map((r) => [...r]))
-}
-
-/** Numerical rank: the number of singular values σ_k > tolerance·σ_1 (0 for the zero matrix). */
-export function numericalRank(singular: readonly number[], tolerance: number): number {
-  const top = singular[0] ?? 0
-  if (!(top > 0)) return 0
-  return singular.filter((v) => v > tolerance * top).length
-}
-
-/** Frobenius norm of a matrix product M·N (eq. 5's W·[Σ_x − Σ_x̃], up to the factor M + 1). */
-export function productNorm(m: readonly (readonly number[])[], n: readonly (readonly number[])[]): number {
-  let s = 0
-  for (const row of m) for (let j = 0; j < n[0]!.length; j++) s += row.reduce((acc, v, k) => acc + v * n[k]![j]!, 0) ** 2
-  return Math.sqrt(s)
-}

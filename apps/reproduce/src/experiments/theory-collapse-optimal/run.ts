@@ -1,13 +1,14 @@
 import { InterruptedError } from '@cl/core'
 import { createDgp, type Dgp, type InvertibleMlp } from '@cl/dgp'
-import { r2ContentStyleDense } from '@cl/metrics'
+import { r2ContentStyleDense, singularValues } from '@cl/metrics'
 import { CheckpointStore } from '../../train/checkpoint-store.js'
 import type { ExperimentContext } from '../experiment.js'
 import { stepSeed } from '../stats.js'
 import { paperGenerator } from '../synthetic.js'
 import { theoryLinearDgp } from '../theory/linear-setup.js'
 import type { TheoryCollapseOptimalConfig } from './config.js'
-import { covarianceGap, eigenvaluesOf, productNorm, singularValuesOf } from './dynamics.js'
+import { frobenius, matMul } from '../matrix.js'
+import { covarianceGap, eigenvaluesOf } from './dynamics.js'
 import { linearLossFloat32, nonlinearGradients, type PairArrays } from './encoders-tf.js'
 import { eq4WeightGradient } from '../theory-dynamics/eq4-gradient.js'
 import { applyMatrixRows, collapsedLossBound, contentScale, eq4LossFloat64, logGrid, scaleRows, type Eq4Values } from './eq4-float64.js'
@@ -128,19 +129,19 @@ export async function evaluateCollapse(config: TheoryCollapseOptimalConfig, cont
     const nl = nonlinearGradients(mlpGradBatch, inverseLayers, g.slope, contentScale('collapsed', s, d, contentDims))
     return {
       scale: s,
-      linearCollapsed: singularValuesOf(eq4WeightGradient(scaleRows(contentScale('collapsed', s, d, contentDims), inv), gradBatch.x, gradBatch.xPositive, gradBatch.n, 'full')),
-      linearStyleKept: singularValuesOf(eq4WeightGradient(scaleRows(contentScale('styleKept', s, d, contentDims), inv), gradBatch.x, gradBatch.xPositive, gradBatch.n, 'full')),
-      nonlinearCollapsed: nl.gradients.map(singularValuesOf),
+      linearCollapsed: singularValues(eq4WeightGradient(scaleRows(contentScale('collapsed', s, d, contentDims), inv), gradBatch.x, gradBatch.xPositive, gradBatch.n, 'full')),
+      linearStyleKept: singularValues(eq4WeightGradient(scaleRows(contentScale('styleKept', s, d, contentDims), inv), gradBatch.x, gradBatch.xPositive, gradBatch.n, 'full')),
+      nonlinearCollapsed: nl.gradients.map((m) => singularValues(m)),
       nonlinearLoss: nl.loss,
     }
   })
   const gradientReference = {
-    linearGroundTruth: singularValuesOf(eq4WeightGradient(inv, gradBatch.x, gradBatch.xPositive, gradBatch.n, 'full')),
-    nonlinearInverse: nonlinearGradients(mlpGradBatch, inverseLayers, g.slope, Array.from({ length: d }, () => 1)).gradients.map(singularValuesOf),
+    linearGroundTruth: singularValues(eq4WeightGradient(inv, gradBatch.x, gradBatch.xPositive, gradBatch.n, 'full')),
+    nonlinearInverse: nonlinearGradients(mlpGradBatch, inverseLayers, g.slope, Array.from({ length: d }, () => 1)).gradients.map((m) => singularValues(m)),
   }
 
   const gap = covarianceGap(linear.generator, contentDims, config.sigmaStyle)
-  const eq5 = { eigenvalues: eigenvaluesOf(gap), collapsedDynamicsNorm: productNorm(scaleRows(contentScale('collapsed', 1, d, contentDims), inv), gap) }
+  const eq5 = { eigenvalues: eigenvaluesOf(gap), collapsedDynamicsNorm: frobenius(matMul(scaleRows(contentScale('collapsed', 1, d, contentDims), inv), gap)) }
   log(
     `seed ${seed}, d_c = ${contentDims}: L(A⁻¹) = ${groundTruth.float64.total.toFixed(4)}, L(0) = ${zero.float32.toFixed(4)} (log(M+1) = ${Math.log(n).toFixed(4)}), ` +
       `L(D_s·A⁻¹) at s = ${scales.at(-1)}: ${collapsed.float64.at(-1)!.toExponential(3)}`,

@@ -3,7 +3,7 @@ import { meanStd } from '../stats.js'
 import { crossingScale, float32Breakdown, gradientRanks, theoryCollapseOptimalClaims } from './claims.js'
 import type { TheoryCollapseOptimalConfig } from './config.js'
 import { theoryCollapseOptimalFigures } from './figures.js'
-import { numericalRank } from './dynamics.js'
+import { numericalRank } from '../theory/numerical-rank.js'
 import type { CollapseRun } from './run.js'
 
 /** The paper's DGP of this experiment, in words. */
