@@ -1,14 +1,13 @@
 import { createDgp, type Dgp } from '@cl/dgp'
 import { contentStyleTau, createAdaptiveTemperature, type AdaptiveTemperature } from '@cl/infonce'
 import { adaptiveOptions, adaptiveOutcome, type AdaptiveTauOutcome } from './adaptive.js'
-import { normalizedSingularValues } from '@cl/metrics'
 import { createLinearEncoder } from '@cl/models'
 import { CheckpointStore } from '../../train/checkpoint-store.js'
 import { buildUserDgp, requireLinear } from '../experiment-dgp.js'
 import type { ExperimentContext, UserDgp } from '../experiment.js'
 import { paperGenerator, trainEncoder, type SpaceKind } from '../synthetic.js'
 import type { Fig1SpectrumConfig } from './config.js'
-import { matMul } from '../matrix.js'
+import { linearSpectra } from '../linear-spectra.js'
 
 /** One trained linear encoder: its normalised spectra (descending) and training curve. */
 export interface SpectrumRun {
@@ -145,9 +144,7 @@ async function trainLinear(experiment: string, space: SpaceKind, point: GridPoin
     const common = { space, encoder: f, dgp, seed, key, train: settings.train, store, log, signal, label: `fig1 ${key}` }
     const outcome = await trainEncoder(adaptive !== undefined ? { ...common, adaptive } : { ...common, tau: fixedTau })
     const tau = adaptive !== undefined ? Array.from(adaptive.values()) : fixedTau
-    const w = f.weightMatrix()
-    const h = matMul(w, generatorWeights)
-    const e = h.map((row, i) => row.map((v) => v / Math.sqrt(tau[i]!)))
+    const { weights, endToEnd, effective } = linearSpectra(f.weightMatrix(), generatorWeights, tau)
     return {
       space,
       contentDims: dc,
@@ -155,9 +152,9 @@ async function trainLinear(experiment: string, space: SpaceKind, point: GridPoin
       tauContent: adaptive !== undefined ? tau[0]! : tauC,
       normalized,
       seed,
-      weights: normalizedSingularValues(w),
-      endToEnd: normalizedSingularValues(h),
-      effective: normalizedSingularValues(e),
+      weights,
+      endToEnd,
+      effective,
       finalLoss: outcome.finalLoss,
       lossHistory: outcome.lossHistory,
       ...(adaptive !== undefined ? { adaptive: adaptiveOutcome(adaptive, tau, adaptive.source, config.dims) } : {}),

@@ -1,12 +1,11 @@
 import { contentStyleTau } from '@cl/infonce'
-import { normalizedSingularValues } from '@cl/metrics'
 import { createLinearEncoder } from '@cl/models'
 import { CheckpointStore } from '../../train/checkpoint-store.js'
 import type { ExperimentContext } from '../experiment.js'
 import { theoryLinearDgp } from '../theory/linear-setup.js'
 import { trainEncoder } from '../synthetic.js'
 import type { TheoryTauHeuristicConfig } from './config.js'
-import { matMul } from '../matrix.js'
+import { linearSpectra } from '../linear-spectra.js'
 
 /** One trained linear encoder of the sweep (or the d_c = 0 reference): its normalised spectra and training curve. */
 export interface TauRun {
@@ -83,19 +82,14 @@ async function trainTauRun(point: TauPoint, seed: number, context: ExperimentCon
   const f = createLinearEncoder({ inputDim: config.dims, outputNormalization: 'none', seed, name: `tau-${key}` })
   try {
     const outcome = await trainEncoder({ space: 'box', encoder: f, dgp, seed, key, tau, train: config.train, store, log, signal, label: `theory-tau ${key}` })
-    const w = f.weightMatrix()
-    const h = matMul(w, generator)
-    const e = h.map((row, i) => row.map((v) => v / Math.sqrt(tau[i]!)))
+    const spectra = linearSpectra(f.weightMatrix(), generator, tau)
     return {
       ratio,
       contentDims: dc,
       sigmaContent,
       tauContent,
       seed,
-      weights: normalizedSingularValues(w),
-      endToEnd: normalizedSingularValues(h),
-      effective: normalizedSingularValues(e),
-      endToEndMatrix: h,
+      ...spectra,
       finalLoss: outcome.finalLoss,
       lossHistory: outcome.lossHistory,
     }
