@@ -17,7 +17,7 @@ import { parseOverrides } from './run/overrides.js'
 import { nodeSpawner, runInParallel, type ChildSpawner } from './run/parallel.js'
 import { writeRootSettings } from './run/run-all-root.js'
 import { makeDirs, type RunWriter } from './run/run-dir.js'
-import { executeRuns, planRuns, resolveConfig, selectRunBackend, type RunOptions } from './run/runner.js'
+import { executeRuns, paperDgpOnlyNote, planRuns, resolveConfig, selectRunBackend, type RunOptions } from './run/runner.js'
 import { MAX_SEED, MAX_SEEDS, parseIntegerArg } from './run/seed-range.js'
 import { autoThreads, MAX_THREADS, parseThreadsArg } from './run/threads.js'
 import { APP_VERSION } from './version.js'
@@ -202,7 +202,7 @@ export function createProgram(deps: CliDeps = {}): Command {
         const dgpArgs = (e: (typeof prepared.plans)[number]['experiment']) => {
           if (userDgp === undefined) return []
           if (e.paperDgpOnly === undefined) return ['--dgp', userDgp.module]
-          io.err(`${e.id}: runs on the paper's DGP, --dgp applies to the other experiments (${e.paperDgpOnly})`)
+          io.err(paperDgpOnlyNote(e))
           return []
         }
         const jobs = prepared.plans.map((p) => ({ id: p.experiment.id, args: ['run', p.experiment.id, ...common, ...dgpArgs(p.experiment), '--out', p.out!] }))

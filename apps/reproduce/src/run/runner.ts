@@ -173,6 +173,11 @@ export function planRuns(experiments: readonly Experiment<any>[], options: RunOp
   return prepared
 }
 
+/** The log line of a paper-DGP-only experiment inside `run all --dgp` (in-process and `--jobs` children alike). */
+export function paperDgpOnlyNote(experiment: Experiment<any>): string {
+  return `${experiment.id}: runs on the paper's DGP, --dgp applies to the other experiments (${experiment.paperDgpOnly})`
+}
+
 /** The `dgp` entry of run.json / run-all.json / result.json for a user DGP (nothing for the paper's). */
 function recordDgp(userDgp: UserDgp | undefined): { dgp?: RecordedDgp } {
   return userDgp === undefined ? {} : { dgp: { module: userDgp.module, sha256: userDgp.sha256 } }
@@ -283,10 +288,9 @@ export async function executeRuns(prepared: PreparedRuns, selection: BackendSele
     // module it recorded and refuses a changed file; a fresh run takes the one given.
     const userDgps: (UserDgp | undefined)[] = []
     for (const plan of prepared.plans) {
-      const only = plan.experiment.paperDgpOnly
-      if (only !== undefined) {
+      if (plan.experiment.paperDgpOnly !== undefined) {
         // A run all --dgp: this experiment runs on the paper's DGP (its own run.json records none).
-        if (options.userDgp !== undefined || plan.recordedDgp !== undefined) options.log(`${plan.experiment.id}: runs on the paper's DGP, --dgp applies to the other experiments (${only})`)
+        if (options.userDgp !== undefined || plan.recordedDgp !== undefined) options.log(paperDgpOnlyNote(plan.experiment))
         userDgps.push(undefined)
         continue
       }
