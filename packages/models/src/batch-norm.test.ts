@@ -115,7 +115,7 @@ describe('BatchNorm2d (PyTorch nn.BatchNorm2d semantics)', () => {
     // Σ_nhw y is constant (= n·β) in training mode, so its gradient w.r.t. the input vanishes (a limit case of BN).
     expect(
       countLeakedTensors(() => {
-        const dx = tf.grad((x: tf.Tensor4D) => tf.sum(bn.apply(x, true)))(x1)
+        const dx = tf.grad((x: tf.Tensor) => tf.sum(bn.apply(x as tf.Tensor4D, true)))(x1)
         const maxAbs = Math.max(...Array.from(dx.dataSync()).map(Math.abs))
         expect(maxAbs).toBeLessThan(1e-5)
         return dx

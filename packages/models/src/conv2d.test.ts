@@ -10,7 +10,7 @@ beforeAll(async () => {
 
 /** Independent float64 NHWC convolution with symmetric zero padding p (PyTorch `F.conv2d(x, w, stride=s, padding=p)`). */
 function conv2dF64(
-  x: ArrayLike<number>, [n, h, w, cin]: number[], kernel: ArrayLike<number>, k: number, cout: number, s: number, p: number,
+  x: ArrayLike<number>, [n, h, w, cin]: [number, number, number, number], kernel: ArrayLike<number>, k: number, cout: number, s: number, p: number,
 ): { values: Float64Array; shape: number[] } {
   const oh = Math.floor((h + 2 * p - k) / s) + 1
   const ow = Math.floor((w + 2 * p - k) / s) + 1
@@ -48,7 +48,7 @@ describe('conv2d (bias-free, NHWC, symmetric padding)', () => {
       const xValues = Float32Array.from(createRng(4).normalArray(shape.reduce((a, b) => a * b, 1)))
       const x = tf.tensor4d(xValues, shape as [number, number, number, number])
       const y = conv.apply(x)
-      const expected = conv2dF64(xValues, shape, conv.kernel.dataSync(), k, cout, s, conv.padding)
+      const expected = conv2dF64(xValues, shape as [number, number, number, number], conv.kernel.dataSync(), k, cout, s, conv.padding)
       expect(y.shape).toEqual(expected.shape)
       const got = y.dataSync()
       for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(expected.values[i]!, 5)
