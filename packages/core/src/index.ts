@@ -29,4 +29,5 @@ export {
   isWasmConvBackpropFilterOurs,
   removeWasmConvGradients,
 } from './wasm-conv-backprop-filter.js'
+export { useFastWasmConvInput, useStockWasmConvInput, isFastWasmConvInputActive } from './wasm-conv-backprop-input.js'
 export { useFastWasmKernels } from './wasm-kernels.js'

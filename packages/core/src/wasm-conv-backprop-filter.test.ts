@@ -7,6 +7,7 @@ import {
   removeWasmConvGradients,
   useWasmConvGradients,
 } from './wasm-conv-backprop-filter.js'
+import { isFastWasmConvInputActive, useFastWasmConvInput, useStockWasmConvInput } from './wasm-conv-backprop-input.js'
 import { useFastWasmKernels } from './wasm-kernels.js'
 
 /** Tolerance of every wasm-vs-cpu comparison: max |wasm − cpu| ≤ TOL · max |cpu| (float32 summation order). */
@@ -18,6 +19,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   removeWasmConvGradients()
+  useStockWasmConvInput()
   await tf.setBackend('wasm')
 })
 
@@ -115,6 +117,73 @@ function filterGradient(c: Case): tf.Tensor {
   return g
 }
 
+/** The input gradient of Σ conv2d(x, w) ⊙ r (runs Conv2DBackpropInput). */
+function inputGradient(c: Case): tf.Tensor {
+  const x = tf.tensor4d(values(sizeOf(c.x), 11), c.x)
+  const wShape: [number, number, number, number] = [c.k, c.k, c.x[3], c.cout]
+  const w = tf.tensor4d(values(sizeOf(wShape), 12), wShape)
+  const y = tf.conv2d(x, w, c.stride, c.pad)
+  const r = tf.tensor(values(sizeOf(y.shape), 13), y.shape)
+  const g = tf.grad((x) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w, c.stride, c.pad), r)))(x)
+  tf.dispose([x, w, y, r])
+  return g
+}
+
+describe('useFastWasmConvInput', () => {
+  it('is idempotent and reversible', () => {
+    expect(isFastWasmConvInputActive()).toBe(false)
+    expect(useFastWasmConvInput()).toBe(true)
+    const first = tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc
+    expect(useFastWasmConvInput()).toBe(true)
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc).toBe(first)
+    expect(useStockWasmConvInput()).toBe(true)
+    expect(useStockWasmConvInput()).toBe(false)
+    expect(isFastWasmConvInputActive()).toBe(false)
+  })
+
+  for (const c of CASES) {
+    it(`input gradient matches the cpu backend and the stock wasm kernel within ${TOL} of its max magnitude: ${label(c)}`, async () => {
+      const [expected] = await on('cpu', () => [inputGradient(c)])
+      useStockWasmConvInput()
+      const stock = tf.tidy(() => inputGradient(c).dataSync() as Float32Array)
+      useFastWasmConvInput()
+      const before = tf.memory().numTensors
+      const g = inputGradient(c)
+      expect(g.shape).toEqual([...c.x])
+      const fast = g.dataSync() as Float32Array
+      g.dispose()
+      expect(tf.memory().numTensors).toBe(before)
+      expectClose(fast, expected!, `${label(c)} vs cpu`)
+      expectClose(fast, stock, `${label(c)} vs stock wasm`)
+    })
+  }
+
+  it('tf.conv2dTranspose (the same kernel) matches cpu, stride 2, same', async () => {
+    useFastWasmConvInput()
+    const run = () => [
+      tf.tidy(() => tf.conv2dTranspose(tf.tensor4d(values(2 * 4 * 4 * 6, 51), [2, 4, 4, 6]), tf.tensor4d(values(3 * 3 * 5 * 6, 52), [3, 3, 5, 6]), [2, 8, 8, 5], 2, 'same')),
+    ]
+    const [expected] = await on('cpu', run)
+    const [actual] = await on('wasm', run)
+    expectClose(actual!, expected!, 'conv2dTranspose')
+  })
+
+  it('frees every intermediate over repeated calls', () => {
+    useFastWasmConvInput()
+    const c: Case = { x: [8, 16, 16, 16], k: 3, cout: 16, stride: 2, pad: 'same' }
+    const backend = tf.engine().backend as unknown as { numDataIds(): number; wasm: { HEAPU8: Uint8Array } }
+    const step = () => tf.tidy(() => inputGradient(c).sum().dataSync())
+    step()
+    const tensors = tf.memory().numTensors
+    const ids = backend.numDataIds()
+    const heap = backend.wasm.HEAPU8.length
+    for (let i = 0; i < 40; i++) step()
+    expect(tf.memory().numTensors).toBe(tensors)
+    expect(backend.numDataIds()).toBe(ids)
+    expect(backend.wasm.HEAPU8.length).toBe(heap)
+  })
+})
+
 describe('useWasmConvGradients', () => {
   it('stock tfjs-wasm 4.22 lacks the kernel: tf.grad of conv2d w.r.t. the filter throws', () => {
     removeWasmConvGradients()
@@ -204,7 +273,7 @@ describe('useWasmConvGradients', () => {
   })
 
   it('a small ResNet-like net (conv, batch-norm arithmetic, relu, residual add, strided conv, mean pool): every gradient matches cpu', async () => {
-    useWasmConvGradients()
+    useFastWasmKernels()
     const shapes: Record<string, number[]> = {
       w1: [3, 3, 3, 8],
       gamma1: [8],
@@ -254,14 +323,15 @@ describe('useWasmConvGradients', () => {
 
   it('frees every intermediate: tensors, data ids and the wasm heap stay put over repeated calls', () => {
     useWasmConvGradients()
-    const c: Case = { x: [4, 12, 12, 16], k: 3, cout: 16, stride: 2, pad: 'same' }
+    // dy is 128 KiB here: XNNPACK operators cached per filter (dyᵀ) and never freed would grow the heap by MiBs.
+    const c: Case = { x: [8, 16, 16, 16], k: 3, cout: 16, stride: 1, pad: 'same' }
     const backend = tf.engine().backend as unknown as { numDataIds(): number; wasm: { HEAPU8: Uint8Array } }
     const step = () => tf.tidy(() => filterGradient(c).sum().dataSync())
     step()
     const tensors = tf.memory().numTensors
     const ids = backend.numDataIds()
     const heap = backend.wasm.HEAPU8.length
-    for (let i = 0; i < 30; i++) step()
+    for (let i = 0; i < 40; i++) step()
     expect(tf.memory().numTensors).toBe(tensors)
     expect(backend.numDataIds()).toBe(ids)
     expect(backend.wasm.HEAPU8.length).toBe(heap)

@@ -5,21 +5,22 @@ import { InvalidConfigError, ShapeMismatchError } from './errors.js'
  * A `Conv2DBackpropFilter` kernel for the tfjs `wasm` backend (tfjs 4.22 has none: tfjs#8474), so `tf.grad` of
  * `tf.conv2d` with respect to the filter — every conv-net training step — works on wasm.
  *
- * The filter gradient is dW[i,j,c,o] = Σ_{n,y,x} x̂[n, y·s + i·d, x·s + j·d, c] · dy[n,y,x,o] with x̂ the zero-padded
- * input (tfjs-core `Conv2D_grad.ts`, `conv_util.computeConv2DInfo`). It is composed from wasm's own kernels, called
- * directly through `tf.getKernel(name, 'wasm').kernelFunc` as `wasm-matmul.ts` does: dy is transposed once to
- * dyᵀ [Cout, M] (M = N·Ho·Wo); for each filter tap (i, j) a strided slice of the padded input gives the tap's
- * [M, Cin] matrix, and one untransposed `BatchMatMul` dyᵀ·x_ij [Cout, Cin] runs through XNNPACK (a transposed operand
- * would take wasm's naive loop, see `wasm-matmul.ts`). The taps are stacked to [kh·kw, Cout, Cin] and transposed to
- * [kh, kw, Cin, Cout]. Every intermediate is freed with `backend.disposeData`; the result is a fresh wasm tensor the
- * engine owns. Agrees with the cpu backend's kernel to float32 summation order (tests: 1e-4 of the gradient's largest
- * magnitude).
+ * The filter gradient dW[i,j,c,o] = Σ_{n,y,x} x̂[n, y·s + i, x·s + j, c] · dy[n,y,x,o] (x̂: x zero-padded as the
+ * forward conv pads it; tfjs-core `Conv2D_grad.ts`, `conv_util.computeConv2DInfo`) is itself a convolution once batch
+ * and channels swap places: x̂ᵀ [Cin, H, W, N] convolved ('valid') with dyᵀ [Ho, Wo, N, Cout] as the filter, dilated
+ * by the stride, is [Cin, kh, kw, Cout]. The kernel runs exactly that through wasm's own kernels, called directly via
+ * `tf.getKernel(name, 'wasm').kernelFunc` as `wasm-matmul.ts` does: `Transpose` x and dy, `Conv2D` (XNNPACK; the
+ * padding goes into its explicit `pad`), `Transpose` to [kh, kw, Cin, Cout]. Every intermediate is freed with
+ * `backend.disposeData`; the result is a fresh wasm tensor the engine owns. It beat a per-tap formulation (a strided
+ * slice of x̂ per filter tap times dyᵀ through `BatchMatMul`) by several times: wasm's `StridedSlice` is a per-element
+ * loop. Agrees with the cpu backend's kernel to float32 summation order (tests: 1e-4 of the gradient's largest
+ * magnitude). NHWC and dilation 1 only, as tfjs-core's conv2d gradient itself.
  */
 
 const BACKEND = 'wasm'
 const KERNEL = 'Conv2DBackpropFilter'
 /** wasm kernels the composition calls. */
-const PARTS = ['Transpose', 'BatchMatMul', 'StridedSlice', 'PadV2', 'Concat'] as const
+const PARTS = ['Transpose', 'Conv2D', 'Slice'] as const
 
 /** Marks the kernelFunc installed here. */
 const MARK = Symbol.for('@cl/core/wasm-conv-backprop-filter')
@@ -43,11 +44,6 @@ function kernel(name: string): tf.KernelFunc {
   const config = tf.getKernel(name, BACKEND)
   if (config === undefined) throw new Error(`wasm kernel '${name}' is not registered (needed by ${KERNEL})`)
   return config.kernelFunc
-}
-
-/** Same data, another shape (what wasm's Reshape does, without taking a reference: never dispose the view). */
-function view(t: tf.TensorInfo, shape: number[]): tf.TensorInfo {
-  return { dataId: t.dataId, shape, dtype: t.dtype }
 }
 
 const conv2dBackpropFilterWasm: MarkedKernelFunc = (args) => {
@@ -81,6 +77,10 @@ const conv2dBackpropFilterWasm: MarkedKernelFunc = (args) => {
   if (dy.shape[0] !== n || dy.shape[1] !== ho || dy.shape[2] !== wo || dy.shape[3] !== cout) {
     throw new ShapeMismatchError(`${KERNEL}.dy (for x [${x.shape.join(',')}], filter [${filterShape.join(',')}])`, [n, ho, wo, cout], dy.shape)
   }
+  if (dh !== 1 || dw !== 1) {
+    // tfjs-core's conv2d gradient (Conv2D_grad.ts) refuses dilations > 1 before it gets here.
+    throw new InvalidConfigError(`${KERNEL}.dilations`, '1 (the wasm kernel of @cl/core, like the conv2d gradient of tfjs-core)', dilations)
+  }
   const backend = args.backend as unknown as DisposingBackend
   const call = (name: string, inputs: tf.NamedTensorInfoMap, kernelAttrs: tf.NamedAttrMap): tf.TensorInfo =>
     kernel(name)({ inputs, backend: args.backend, attrs: kernelAttrs }) as tf.TensorInfo
@@ -90,51 +90,23 @@ const conv2dBackpropFilterWasm: MarkedKernelFunc = (args) => {
     return t
   }
   try {
-    const m = n * ho * wo
-    if (m === 0 || cin === 0 || cout === 0) throw new ShapeMismatchError(`${KERNEL}.dy (non-empty)`, [n, ho, wo, cout], dy.shape)
-    // Pad only what a tap reads: rows y·s + i·d − top for y < Ho, i < kh (the bottom/right padding may be partly unused).
+    if (n * ho * wo === 0 || cin === 0 || cout === 0) throw new ShapeMismatchError(`${KERNEL}.dy (non-empty)`, [n, ho, wo, cout], dy.shape)
+    // As a convolution: batch ↔ channels swapped, x̂ᵀ [Cin, H, W, N] ⊛ dyᵀ [Ho, Wo, N, Cout] with dilation = stride.
+    // Its 'valid' output is kh × kw when the padded input is exactly (Ho − 1)·s + kh tall (and as wide), so the
+    // bottom/right padding is what remains after the top/left one (negative: rows the forward conv never read).
     const top = info.padInfo.top
     const left = info.padInfo.left
-    const bottom = Math.max(0, (ho - 1) * sh + (kh - 1) * dh - top - (h - 1))
-    const right = Math.max(0, (wo - 1) * sw + (kw - 1) * dw - left - (w - 1))
-    const padded =
-      top > 0 || left > 0 || bottom > 0 || right > 0
-        ? temp(call('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }))
-        : x
-    const hp = padded.shape[1]!
-    const wp = padded.shape[2]!
-    // dyᵀ [1, Cout, M]: the left operand of every tap's product, untransposed for XNNPACK.
-    const dyT = temp(call('Transpose', { x: view(dy, [m, cout]) }, { perm: [1, 0] }))
-    const taps: tf.TensorInfo[] = []
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const r0 = i * dh
-        const c0 = j * dw
-        const whole = r0 === 0 && c0 === 0 && sh === 1 && sw === 1 && hp === ho && wp === wo
-        const slice = whole
-          ? padded
-          : temp(
-              call('StridedSlice', { x: padded }, {
-                begin: [0, r0, c0, 0],
-                end: [n, r0 + (ho - 1) * sh + 1, c0 + (wo - 1) * sw + 1, cin],
-                strides: [1, sh, sw, 1],
-                beginMask: 0,
-                endMask: 0,
-                ellipsisMask: 0,
-                newAxisMask: 0,
-                shrinkAxisMask: 0,
-              }),
-            )
-        const product = temp(
-          call('BatchMatMul', { a: view(dyT, [1, cout, m]), b: view(slice, [1, m, cin]) }, { transposeA: false, transposeB: false }),
-        )
-        taps.push(view(product, [1, cout, cin]))
-      }
+    const bottom = (ho - 1) * sh + kh - top - h
+    const right = (wo - 1) * sw + kw - left - w
+    let xT = temp(call('Transpose', { x }, { perm: [3, 1, 2, 0] }))
+    if (bottom < 0 || right < 0) {
+      xT = temp(call('Slice', { x: xT }, { begin: [0, 0, 0, 0], size: [cin, h + Math.min(bottom, 0), w + Math.min(right, 0), n] }))
     }
-    const stacked = taps.length === 1 ? taps[0]! : temp(call('Concat', taps as unknown as tf.NamedTensorInfoMap, { axis: 0 }))
-    // [kh·kw, Cout, Cin] → [kh·kw, Cin, Cout] = [kh, kw, Cin, Cout].
-    const out = call('Transpose', { x: view(stacked, [kh * kw, cout, cin]) }, { perm: [0, 2, 1] })
-    return view(out, [kh, kw, cin, cout])
+    const dyT = temp(call('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }))
+    const pad = [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]]
+    const grad = temp(call('Conv2D', { x: xT, filter: dyT }, { strides: 1, pad, dataFormat: 'NHWC', dilations: [sh, sw] }))
+    // [Cin, kh, kw, Cout] → [kh, kw, Cin, Cout]
+    return call('Transpose', { x: grad }, { perm: [1, 2, 0, 3] })
   } finally {
     for (const t of temporaries) if (t !== x) backend.disposeData(t.dataId)
   }
