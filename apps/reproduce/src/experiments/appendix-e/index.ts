@@ -1,14 +1,14 @@
 import type { Experiment } from '../experiment.js'
 import { IMAGE_KERNELS } from '../images/kernels.js'
-import { preflightImages } from '../images/preflight.js'
-import { checkTemperature } from '../temperature-check.js'
 import { appendixEConfigSchema, type AppendixEConfig } from './config.js'
+import { preflightAppendixE } from './preflight.js'
 import { appendixEPresets } from './presets.js'
 import { runAppendixE } from './run.js'
 import { summarizeAppendixE } from './summarize.js'
 
 export { appendixEConfigSchema, type AppendixEConfig } from './config.js'
 export { APPENDIX_E_PAPER, appendixEPresets } from './presets.js'
+export { preflightAppendixE } from './preflight.js'
 export { runAppendixE, runDirectClrSeed } from './run.js'
 export { EQ28_TOLERANCE, ZERO_FRACTION, appendixEClaims, type AppendixESeedResult } from './claims.js'
 export { channelAbsSums, meanRange, tailRelativeDifference } from './weights.js'
@@ -30,10 +30,7 @@ export const appendixE: Experiment<AppendixEConfig> = {
   configSchema: appendixEConfigSchema,
   presets: appendixEPresets,
   paperDgpOnly: 'it trains on images (CIFAR-10 / Fashion-MNIST), not on a DGP',
-  preflight: (config) => {
-    preflightImages(config)
-    checkTemperature('config.tau', config.tau)
-  },
+  preflight: (config) => preflightAppendixE(config),
   async run(context) {
     const { results, source } = await runAppendixE(id, context)
     return summarizeAppendixE(context.config, results, { source })

@@ -11,7 +11,7 @@ import type { AppendixEConfig } from './config.js'
 export const appendixEPresets: Record<PresetName, AppendixEConfig> = {
   quick: {
     ...QUICK_IMAGE_SETTING,
-    backbone: { ...QUICK_IMAGE_SETTING.backbone, zeroInitResidual: true },
+    backbone: { arch: 'resnet-small-2', zeroInitResidual: true },
     lossDims: 12,
     tau: 0.1,
   },

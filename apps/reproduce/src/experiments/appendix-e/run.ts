@@ -27,6 +27,9 @@ export async function runDirectClrSeed(options: {
   const d = config.lossDims
   const resnet = createBackbone(config.backbone, size, images.dataset.channels, seed)
   try {
+    if (resnet.blocks.at(-1)!.at(-1)!.downsample !== null) {
+      throw new InvalidConfigError('config.backbone.arch', "an architecture whose last block has an identity shortcut (r = h + conv(h); e.g. 'resnet50', 'resnet18', 'resnet-small-2')", config.backbone.arch)
+    }
     if (d >= resnet.outputDim) throw new InvalidConfigError('config.lossDims', `an integer < the backbone width ${resnet.outputDim} (${config.backbone.arch})`, d)
     const outcome = await trainSimclr({
       key,
@@ -45,8 +48,8 @@ export async function runDirectClrSeed(options: {
     })
     resnet.setTraining(false)
     const represent = (x: tf.Tensor4D) => resnet.applyHR(x)
-    const test = await extractFeatures(images, images.dataset.test, images.readoutTestCount, size, config.evalBatchSize, represent)
-    const train = await extractFeatures(images, images.dataset.train, images.readoutTrainCount, size, config.evalBatchSize, represent)
+    const test = await extractFeatures(images, images.dataset.test, images.readoutTest, size, config.evalBatchSize, represent)
+    const train = await extractFeatures(images, images.dataset.train, images.readoutTrain, size, config.evalBatchSize, represent)
     const readoutH = 100 * readoutScore(images, train.h, test.h, config.readout).testAccuracy
     const readoutR = 100 * readoutScore(images, train.r, test.r, config.readout).testAccuracy
     const kernel = resnet.lastResidualConv

@@ -24,10 +24,20 @@ export const augmentSchema = z
   })
   .describe('SimCLR augmentation: random-resized crop (scale 0.2–1), flip, colour jitter, grayscale, blur as PatrickHua/SimSiam')
 
+/**
+ * Backbone architectures: `@cl/models`' named ResNets plus `resnet-small-2`, resnet-small with a second block in its
+ * last stage ([1, 1, 2] basic blocks, widths 16-32-64) so that, as in ResNet-50's layer4.2, the last block has an
+ * identity shortcut and r = h + conv(h) (Appx. E; resnet-small's only last-stage block downsamples).
+ */
+export const RESNET_ARCH_NAMES = ['resnet18', 'resnet50', 'resnet-small', 'resnet-small-2'] as const
+export type ResNetArchName = (typeof RESNET_ARCH_NAMES)[number]
+
 /** The ResNet backbone (`@cl/models` createResNet). */
 export const backboneSchema = z
   .strictObject({
-    arch: z.enum(['resnet18', 'resnet50', 'resnet-small']).describe("ResNet with the CIFAR stem: 'resnet50' (paper), 'resnet18' (SimSiam default) or 'resnet-small' (quick)"),
+    arch: z
+      .enum(RESNET_ARCH_NAMES)
+      .describe("ResNet with the CIFAR stem: 'resnet50' (paper), 'resnet18' (SimSiam default), 'resnet-small' (quick) or 'resnet-small-2' (quick Appx. E)"),
     zeroInitResidual: z.boolean().describe("zero-initialise the last BN γ of every residual branch (torchvision zero_init_residual; DirectCLR: true)"),
   })
   .describe('the ResNet backbone')
@@ -39,7 +49,7 @@ export const sslTrainSchema = z
     batchSize: int(2).describe('images per step (two views each; paper: 256)'),
     optimizer: z.enum(['lars', 'sgd', 'adam']).describe("'lars' (SimSiam LARS_simclr, paper), 'sgd' or 'adam'"),
     learningRate: positive.describe('peak learning rate (SimSiam: base_lr 0.3 × batch/256)'),
-    momentum: z.number().min(0).max(1).describe('momentum of LARS / SGD (paper: 0.9; ignored by Adam)'),
+    momentum: z.number().min(0).lt(1).describe('momentum of LARS / SGD (paper: 0.9; ignored by Adam)'),
     weightDecay: z.number().min(0).describe('coupled L2 weight decay on weights, not on biases and BN parameters (paper: 1e-6)'),
     warmupSteps: int(0).describe('linear warm-up steps from 0 (paper: 10 epochs = 1 950)'),
     cosineSteps: int(1).describe('steps the cosine decay spans after the warm-up (paper: 790 epochs = 154 050, SimSiam stops at epoch 100)'),

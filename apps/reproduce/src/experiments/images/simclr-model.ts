@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { l2Normalize, type Temperature } from '@cl/infonce'
-import { createResNet, withProjector, type ResNetEncoder } from '@cl/models'
+import { createResNet, withProjector, type ResNetArch, type ResNetEncoder } from '@cl/models'
 import { stepSeed, type CheckpointStore } from '@cl/train'
-import type { BackboneConfig, ImageExperimentConfig } from './config.js'
+import type { BackboneConfig, ImageExperimentConfig, ResNetArchName } from './config.js'
 import type { ExperimentImages } from './data.js'
 import { extractFeatures, type FeatureMatrix } from './features.js'
 import { trainSimclr } from './train-simclr.js'
@@ -27,7 +27,12 @@ export interface SimclrVariant {
 
 /** The ResNet backbone of a config for square `size`-px inputs with the dataset's channels. */
 export function createBackbone(backbone: BackboneConfig, size: number, channels: number, seed: number): ResNetEncoder {
-  return createResNet({ arch: backbone.arch, inputShape: [size, size, channels], seed, zeroInitResidual: backbone.zeroInitResidual })
+  return createResNet({ arch: resNetArch(backbone.arch), inputShape: [size, size, channels], seed, zeroInitResidual: backbone.zeroInitResidual })
+}
+
+/** `@cl/models`' architecture of a config name ({@link RESNET_ARCH_NAMES}). */
+export function resNetArch(name: ResNetArchName): ResNetArch {
+  return name === 'resnet-small-2' ? { block: 'basic', layers: [1, 1, 2], widths: [16, 32, 64] } : name
 }
 
 /** Features of the readout sets, before (backbone) and after (projector) — see {@link trainSimclrVariant}. */
@@ -88,8 +93,8 @@ export async function trainSimclrVariant(options: {
       const { features, projection } = model.applyBoth(x)
       return { before: features, after: variant.normalize ? l2Normalize(projection) : projection }
     }
-    const test = await extractFeatures(images, images.dataset.test, images.readoutTestCount, size, config.evalBatchSize, represent)
-    const train = options.withTrainSet ? await extractFeatures(images, images.dataset.train, images.readoutTrainCount, size, config.evalBatchSize, represent) : undefined
+    const test = await extractFeatures(images, images.dataset.test, images.readoutTest, size, config.evalBatchSize, represent)
+    const train = options.withTrainSet ? await extractFeatures(images, images.dataset.train, images.readoutTrain, size, config.evalBatchSize, represent) : undefined
     return { ...(train !== undefined ? { train } : {}), test, lossHistory: outcome.lossHistory, trainSeconds: outcome.seconds }
   } finally {
     model.dispose()

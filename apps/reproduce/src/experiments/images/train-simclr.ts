@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { batchIndices, imagesToTensor, simclrViews, type SimclrAugmentOptions } from '@cl/datasets'
 import { ntXent, type Temperature } from '@cl/infonce'
-import type { NamedVariables } from '@cl/models'
+import { isBatchNormVariable, type NamedVariables } from '@cl/models'
 import { stepSeed, train, type CheckpointStore, type TrainResult } from '@cl/train'
 import { trainProgress } from '../../train/progress.js'
 import type { SslTrainConfig } from './config.js'
@@ -9,14 +9,11 @@ import type { ExperimentImages } from './data.js'
 
 /**
  * Parameters without weight decay and without LARS adaptation: biases and every BatchNorm parameter (PatrickHua/SimSiam
- * `LARS_simclr` 'exclude' group, DirectCLR `exclude_bias_and_norm`). Decided on the local variable names `@cl/models`
- * gives them: a last path segment `bias`, `gamma` or `beta`, or any segment naming a batch norm (`bn…`, `batch_norm…`).
+ * `LARS_simclr` 'exclude' group, DirectCLR `exclude_bias_and_norm`), decided on the local variable names `@cl/models`
+ * gives them (`…/bias`; a batch norm's `…/gamma`, `…/beta` and running statistics).
  */
 export function excludeFromDecay(localName: string): boolean {
-  const parts = localName.split('/')
-  const last = parts[parts.length - 1]!
-  if (last === 'bias' || last === 'gamma' || last === 'beta') return true
-  return parts.some((p) => /^(bn|batch_?norm)/i.test(p))
+  return localName.endsWith('/bias') || isBatchNormVariable(localName)
 }
 
 /** The loss of one training step on the two views' embeddings: NT-Xent with τ (scalar or per dim) and ℓ2-normalisation on or off. */
@@ -51,13 +48,13 @@ export interface TrainSimclrOptions {
 }
 
 /**
- * The two SimCLR views of training step `step`: the step's images (an epoch-wise seeded permutation of the first
- * `sslCount` train images, drop_last) and two independent augmentations, all a function of (seed, key, step), so a
+ * The two SimCLR views of training step `step`: the step's images (an epoch-wise seeded permutation of the
+ * `images.ssl` train images, drop_last) and two independent augmentations, all a function of (seed, key, step), so a
  * resumed job sees the same batches. Normalised network inputs; caller-owned.
  */
 export function stepViews(images: ExperimentImages, seed: number, key: string, step: number, batchSize: number, augmentSize: number): [tf.Tensor4D, tf.Tensor4D] {
-  const indices = batchIndices(images.sslCount, batchSize, stepSeed(seed, key, 0), step)
-  const x = imagesToTensor(images.dataset.train, images.dataset, indices)
+  const positions = batchIndices(images.ssl.length, batchSize, stepSeed(seed, key, 0), step)
+  const x = imagesToTensor(images.dataset.train, images.dataset, Int32Array.from(positions, (p) => images.ssl[p]!))
   try {
     return simclrViews(x, images.dataset, stepSeed(seed, `${key}-augment`, step), augmentOptions(augmentSize))
   } finally {
@@ -92,7 +89,7 @@ export async function trainSimclr(options: TrainSimclrOptions): Promise<TrainRes
         steps: t.steps,
         learningRate: t.learningRate,
         optimizer: t.optimizer,
-        momentum: t.momentum,
+        ...(t.optimizer === 'adam' ? {} : { momentum: t.momentum }),
         weightDecay: t.weightDecay,
         excludeFromDecay,
         schedule: { warmupSteps: t.warmupSteps, decay: 'cosine', cosineSteps: t.cosineSteps, finalLearningRate: t.finalLearningRate },

@@ -1,4 +1,5 @@
 import type { ExperimentOutput } from '../experiment.js'
+import type { ImageExperimentConfig } from '../images/config.js'
 import { formatMeanStd } from '../stats.js'
 import { aggregateTable2, table2Claims, type Table2Results } from './claims.js'
 import type { Table2Config } from './config.js'
@@ -6,7 +7,7 @@ import { table2Figures } from './figures.js'
 import { TABLE2_LABELS, TABLE2_PAPER, TABLE2_VARIANTS } from './presets.js'
 
 /** One line describing the data, model and training of a §4.2 config (report header). */
-export function describeImageSetup(config: Table2Config | (Omit<Table2Config, 'tau' | 'diffTau'> & Record<string, unknown>), source: string): string {
+export function describeImageSetup(config: ImageExperimentConfig, source: string): string {
   const t = config.train
   return (
     `${config.data.dataset} (${source}): ${config.data.sslTrainImages} training images, readout fitted on ${config.data.readoutTrainImages} and scored on ${config.data.readoutTestImages} test images; ` +
