@@ -9,11 +9,11 @@ import { createSgd, DEFAULT_MOMENTUM } from './sgd.js'
 /** The optimizer and its hyper-parameters, as `train` takes them. */
 export interface OptimizerOptions extends AdamOptions, DecayOptions {
   /** `'adam'` (default), `'sgd'` (with momentum, PyTorch), or `'lars'` (SimSiam's LARS_simclr). */
-  readonly optimizer?: OptimizerName
+  readonly optimizer?: OptimizerName | undefined
   /** SGD's and LARS's momentum, in [0, 1), default 0.9 (not for Adam, which has `beta1`). */
-  readonly momentum?: number
+  readonly momentum?: number | undefined
   /** LARS's trust coefficient η, default 1e-3 (LARS only). */
-  readonly larsEta?: number
+  readonly larsEta?: number | undefined
 }
 
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['adam', 'sgd', 'lars']
