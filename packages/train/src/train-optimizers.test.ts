@@ -162,6 +162,21 @@ describe('checkpoints name their optimizer', () => {
     expect(() => store.loadCheckpoint('c')).toThrow(/c\.ckpt\.json is truncated or corrupt \(optimizer is not \{ name: adam \| sgd \| lars/)
   })
 
+  it("Adam's implementations give the same bits through train; a checkpoint of one resumes with the other", async () => {
+    await tf.setBackend('wasm')
+    const expected = await uninterrupted({ learningRate: 0.01, weightDecay: 1e-2, excludeFromDecay: noBias, schedule: { warmupSteps: 3 } })
+    const store = new MemoryCheckpointStore()
+    const first = regressionProblem({ throwAt: 13 })
+    const options = { learningRate: 0.01, weightDecay: 1e-2, excludeFromDecay: noBias, schedule: { warmupSteps: 3 }, steps: STEPS, key: 'impl', store, checkpointEvery: 12 }
+    await expect(train(first.job, { ...options, adamImplementation: 'ops' })).rejects.toThrow(/killed/)
+    first.model.dispose()
+    const { model, job } = regressionProblem({ initSeed: 4 })
+    await train(job, { ...options, adamImplementation: 'loop' })
+    expect(weightBits(model)).toEqual(expected.bits)
+    model.dispose()
+    await tf.setBackend('cpu')
+  })
+
   it('validates schedule and optimizer options through train, naming the field', async () => {
     const { model, job } = regressionProblem()
     await expect(train(job, { steps: 10, learningRate: 0.1, schedule: { decay: 'cosine', warmupSteps: 10 } })).rejects.toMatchObject({ field: 'schedule.cosineSteps' })
