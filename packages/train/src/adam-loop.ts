@@ -14,6 +14,8 @@ export interface AdamLoopConstants {
   readonly epsilon: number
   readonly stepSize: number
   readonly bc2Sqrt: number
+  /** float32 coupled weight decay wd (g ← g + p·wd first, as the tensor path's add(g, mul(p, wd))); 0: none. */
+  readonly weightDecay?: number
 }
 
 /** Write the updated p, m and v into `pOut`, `mOut`, `vOut` (which may alias the inputs). */
@@ -29,8 +31,9 @@ export function adamLoop(
 ): void {
   const f = Math.fround
   const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, stepSize, bc2Sqrt } = c
+  const wd = c.weightDecay ?? 0
   for (let i = 0; i < p.length; i++) {
-    const gi = g[i]!
+    const gi = wd === 0 ? g[i]! : f(g[i]! + f(p[i]! * wd))
     const mNew = f(f(m[i]! * beta1) + f(gi * oneMinusBeta1))
     const vNew = f(f(v[i]! * beta2) + f(f(gi * gi) * oneMinusBeta2))
     const denom = f(f(f(Math.sqrt(vNew)) / bc2Sqrt) + epsilon)

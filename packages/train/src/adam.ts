@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
-import { InvalidConfigError, ShapeMismatchError } from '@cl/core'
+import { InvalidConfigError } from '@cl/core'
 import type { NamedVariables } from '@cl/models'
 import { adamLoop, type AdamLoopConstants } from './adam-loop.js'
 import type { CheckpointTensors } from './checkpoint.js'
+import { checkState, checkStepRate, readSlots, resolveDecay, zeroSlots, type DecayOptions, type Optimizer } from './optimizer-state.js'
 
 /** Adam's hyper-parameters; the defaults are PyTorch's `torch.optim.Adam` (used by cl-ica and the paper's runs). */
 export interface AdamOptions {
@@ -23,15 +24,18 @@ export interface AdamState {
 }
 
 /** Adam (Kingma & Ba 2015) with PyTorch semantics; its state is plain data, so a resumed run repeats every bit. */
-export interface Adam {
+export interface Adam extends Optimizer {
+  readonly name: 'adam'
   /** Steps taken so far (PyTorch's `state['step']`). */
   readonly t: number
   /**
-   * One update with gradients by local variable name. Gradients are not disposed. A variable without a gradient
-   * this step keeps its value and moments (PyTorch skips parameters whose `grad` is None). With t ← t + 1, bc₁ = 1 − β₁ᵗ, bc₂ = 1 − β₂ᵗ (float64, from the integer t):
+   * One update with gradients by local variable name, at `learningRate` (default: the `learningRate` option).
+   * Gradients are not disposed. A variable without a gradient this step keeps its value and moments (PyTorch skips
+   * parameters whose `grad` is None). With weight decay, g ← g + wd·p first (PyTorch's coupled `weight_decay`; not
+   * for variables excluded from decay). With t ← t + 1, bc₁ = 1 − β₁ᵗ, bc₂ = 1 − β₂ᵗ (float64, from the integer t):
    * m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², p ← p − (lr / bc₁) · m / (√v / √bc₂ + ε).
    */
-  apply(grads: ReadonlyMap<string, tf.Tensor>): void
+  apply(grads: ReadonlyMap<string, tf.Tensor>, learningRate?: number): void
   /** Read the state back (one read per moment). */
   getState(): Promise<AdamState>
   /** Replace the state; shapes are checked against the variables before anything changes. */
@@ -67,43 +71,21 @@ export type AdamImplementation = 'auto' | 'ops' | 'loop'
 
 const LOOP_BACKENDS = new Set(['cpu', 'wasm'])
 
-/** Validate a state against the trainable variables before anything changes; every field is named. */
-function checkState(state: AdamState, params: readonly [string, tf.Variable][]): void {
-  const names = new Set(params.map(([name]) => name))
-  if (!Number.isInteger(state.t) || state.t < 0) throw new InvalidConfigError('adam.t', 'an integer >= 0', state.t)
-  for (const [label, source] of [['m', state.m], ['v', state.v]] as const) {
-    for (const key of Object.keys(source)) {
-      if (!names.has(key)) throw new InvalidConfigError(`adam.${label}.${key}`, `one of the trainable variables ${[...names].join(', ')}`, key)
-    }
-    for (const [name, p] of params) {
-      const entry = source[name]
-      if (entry === undefined) throw new InvalidConfigError(`adam.${label}.${name}`, 'a moment for every trainable variable', undefined)
-      if (entry.shape.length !== p.shape.length || entry.shape.some((d, i) => d !== p.shape[i])) {
-        throw new ShapeMismatchError(`adam.${label}.${name}`, p.shape, entry.shape)
-      }
-      if (!(entry.values instanceof Float32Array) || entry.values.length !== p.size) {
-        throw new InvalidConfigError(`adam.${label}.${name}.values`, `a Float32Array of ${p.size} values`, entry.values)
-      }
-    }
-  }
-}
-
 /**
  * Create Adam for the trainable variables among `variables` (non-trainable ones, e.g. running statistics, are left
  * alone). Moments start at zero, t at 0.
  */
-export function createAdam(variables: NamedVariables, options: AdamOptions, implementation: AdamImplementation = 'auto'): Adam {
+export function createAdam(variables: NamedVariables, options: AdamOptions & DecayOptions, implementation: AdamImplementation = 'auto'): Adam {
   const resolved = resolveAdamOptions(options)
   const { learningRate, beta1, beta2, epsilon } = resolved
   const params = [...variables].filter(([, p]) => p.trainable)
-  if (implementation === 'loop' || (implementation === 'auto' && LOOP_BACKENDS.has(tf.getBackend()))) return createLoopAdam(params, resolved)
-  const m = new Map<string, tf.Variable>()
-  const v = new Map<string, tf.Variable>()
-  for (const [name, p] of params) {
-    // tidy frees the zeros; variables outlive it.
-    m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)))
-    v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)))
-  }
+  const { weightDecay, excluded } = resolveDecay(options, params.map(([name]) => name))
+  // Per variable: the decay applied (0 = none, and no extra kernels or roundings).
+  const decayOf = new Map(params.map(([name]) => [name, excluded.has(name) ? 0 : weightDecay]))
+  if (implementation === 'loop' || (implementation === 'auto' && LOOP_BACKENDS.has(tf.getBackend()))) return createLoopAdam(params, resolved, decayOf)
+  const m = zeroSlots(params)
+  const v = zeroSlots(params)
+  const wd = tf.scalar(weightDecay)
   // Constants live for the optimizer's lifetime: no per-step upload of β's.
   const b1 = tf.scalar(beta1)
   const b2 = tf.scalar(beta2)
@@ -114,19 +96,22 @@ export function createAdam(variables: NamedVariables, options: AdamOptions, impl
   let disposed = false
 
   return {
+    name: 'adam',
     get t() {
       return t
     },
-    apply(grads) {
+    apply(grads, lr = learningRate) {
+      checkStepRate(lr)
       const step = t + 1
       const bc1 = 1 - Math.pow(beta1, step)
       const bc2 = 1 - Math.pow(beta2, step)
       tf.tidy(() => {
-        const stepSize = tf.scalar(learningRate / bc1)
+        const stepSize = tf.scalar(lr / bc1)
         const bc2Sqrt = tf.scalar(Math.sqrt(bc2))
         for (const [name, p] of params) {
-          const g = grads.get(name)
-          if (g === undefined) continue
+          const gradient = grads.get(name)
+          if (gradient === undefined) continue
+          const g = decayOf.get(name)! > 0 ? tf.add(gradient, tf.mul(p, wd)) : gradient
           const mi = m.get(name)!
           const vi = v.get(name)!
           const mNew = tf.add(tf.mul(mi, b1), tf.mul(g, oneMinusB1))
@@ -140,15 +125,10 @@ export function createAdam(variables: NamedVariables, options: AdamOptions, impl
       t = step
     },
     async getState() {
-      const read = async (map: Map<string, tf.Variable>) => {
-        const out: Record<string, { shape: number[]; values: Float32Array }> = {}
-        for (const [name, x] of map) out[name] = { shape: [...x.shape], values: Float32Array.from(await x.data()) }
-        return out
-      }
-      return { t, m: await read(m), v: await read(v) }
+      return { t, m: await readSlots(m), v: await readSlots(v) }
     },
     setState(state) {
-      checkState(state, params)
+      checkState(state, params, ['m', 'v'])
       for (const [name, p] of params) {
         tf.tidy(() => {
           m.get(name)!.assign(tf.tensor(state.m[name]!.values, p.shape, 'float32'))
@@ -160,31 +140,33 @@ export function createAdam(variables: NamedVariables, options: AdamOptions, impl
     dispose() {
       if (disposed) return
       disposed = true
-      tf.dispose([...m.values(), ...v.values(), b1, b2, oneMinusB1, oneMinusB2, eps])
+      tf.dispose([...m.values(), ...v.values(), b1, b2, oneMinusB1, oneMinusB2, eps, wd])
     },
   }
 }
 
 /** Adam with moments in Float32Arrays and one {@link adamLoop} per parameter: a read of p and g, one upload of p. */
-function createLoopAdam(params: readonly [string, tf.Variable][], options: Required<AdamOptions>): Adam {
+function createLoopAdam(params: readonly [string, tf.Variable][], options: Required<AdamOptions>, decayOf: ReadonlyMap<string, number>): Adam {
   const { learningRate, beta1, beta2, epsilon } = options
   const m = new Map(params.map(([name, p]) => [name, new Float32Array(p.size)]))
   const v = new Map(params.map(([name, p]) => [name, new Float32Array(p.size)]))
   let t = 0
   return {
+    name: 'adam',
     get t() {
       return t
     },
-    apply(grads) {
+    apply(grads, lr = learningRate) {
+      checkStepRate(lr)
       const step = t + 1
       // The float32 values the 'ops' implementation's scalars hold.
-      const c: AdamLoopConstants = {
+      const c: Omit<AdamLoopConstants, 'weightDecay'> = {
         beta1: Math.fround(beta1),
         oneMinusBeta1: Math.fround(1 - beta1),
         beta2: Math.fround(beta2),
         oneMinusBeta2: Math.fround(1 - beta2),
         epsilon: Math.fround(epsilon),
-        stepSize: Math.fround(learningRate / (1 - Math.pow(beta1, step))),
+        stepSize: Math.fround(lr / (1 - Math.pow(beta1, step))),
         bc2Sqrt: Math.fround(Math.sqrt(1 - Math.pow(beta2, step))),
       }
       for (const [name, p] of params) {
@@ -194,7 +176,7 @@ function createLoopAdam(params: readonly [string, tf.Variable][], options: Requi
         const vi = v.get(name)!
         // dataSync may return the backend's own storage (cpu): the new weights go to a fresh array.
         const pOut = new Float32Array(p.size)
-        adamLoop(p.dataSync() as Float32Array, g.dataSync() as Float32Array, mi, vi, c, pOut, mi, vi)
+        adamLoop(p.dataSync() as Float32Array, g.dataSync() as Float32Array, mi, vi, { ...c, weightDecay: Math.fround(decayOf.get(name)!) }, pOut, mi, vi)
         tf.tidy(() => p.assign(tf.tensor(pOut, p.shape, 'float32')))
       }
       t = step
@@ -208,7 +190,7 @@ function createLoopAdam(params: readonly [string, tf.Variable][], options: Requi
       return Promise.resolve({ t, m: read(m), v: read(v) })
     },
     setState(state) {
-      checkState(state, params)
+      checkState(state, params, ['m', 'v'])
       for (const [name] of params) {
         m.get(name)!.set(state.m[name]!.values)
         v.get(name)!.set(state.v[name]!.values)

@@ -9,14 +9,34 @@ export interface CheckpointTensor {
 /** Tensors by local name (the `@cl/models` naming: `dense_0/kernel`, not engine-global variable names). */
 export type CheckpointTensors = Readonly<Record<string, CheckpointTensor>>
 
-/** Everything needed to continue a training job bit for bit: weights, Adam's t and moments, the loss history. */
+/** The optimizers `train` offers: Adam (default), SGD with momentum, and SimSiam's LARS_simclr. */
+export type OptimizerName = 'adam' | 'sgd' | 'lars'
+
+/**
+ * Which optimizer wrote a checkpoint and with which settings. A checkpoint is only resumed by the same optimizer with
+ * the same settings (anything else would not continue the run it belongs to).
+ */
+export interface OptimizerRecord {
+  readonly name: OptimizerName
+  /** Every setting that changes an update (learning rate and schedule included), by option name. */
+  readonly hyperParameters: Readonly<Record<string, number | string>>
+  /** The trainable variables excluded from weight decay (and, for LARS, from the trust ratio), sorted. */
+  readonly excludedFromDecay: readonly string[]
+}
+
+/** Everything needed to continue a training job bit for bit: weights, the optimizer's state, the loss history. */
 export interface TrainingCheckpoint {
   /** Steps completed (the next step to run, 0-based). */
   readonly step: number
   /** Every variable of the job (trainable or not), by local name. */
   readonly weights: CheckpointTensors
-  /** Adam's state: integer step count and the moments of the trainable variables. */
+  /**
+   * The optimizer's state (the field keeps its first name so that older checkpoints load): the integer step count t
+   * and per-trainable-variable slots. Adam: its moments m and v. SGD and LARS: the momentum buffer in m, v empty.
+   */
   readonly adam: { readonly t: number; readonly m: CheckpointTensors; readonly v: CheckpointTensors }
+  /** Absent in checkpoints written before `optimizer` existed: those are Adam's and load as Adam. */
+  readonly optimizer?: OptimizerRecord
   /** (step, loss) pairs recorded so far. */
   readonly lossHistory: readonly (readonly [number, number])[]
   /** Loss of the last completed step. */
@@ -40,10 +60,13 @@ export interface CheckpointStore {
 export class CheckpointError extends ClError {
   /** The file (or, for in-memory stores, the key) concerned. */
   readonly location: string
-  constructor(location: string, message: string, options?: { cause?: unknown }) {
-    super('CL_CHECKPOINT', message, options)
+  /** The checkpoint field that does not fit (e.g. `optimizer.hyperParameters.momentum`), when one is to blame. */
+  readonly field: string | undefined
+  constructor(location: string, message: string, options?: { cause?: unknown; field?: string }) {
+    super('CL_CHECKPOINT', message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'CheckpointError'
     this.location = location
+    this.field = options?.field
   }
 }
 

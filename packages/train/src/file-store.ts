@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import path from 'node:path'
-import { assertJobKey, CheckpointError, type CheckpointStore, type CheckpointTensors, type TrainingCheckpoint } from './checkpoint.js'
+import { assertJobKey, CheckpointError, type CheckpointStore, type CheckpointTensors, type OptimizerName, type OptimizerRecord, type TrainingCheckpoint } from './checkpoint.js'
 
 /** Format tag of checkpoint files; a file without it (or with another) is rejected with a {@link CheckpointError}. */
 export const CHECKPOINT_FORMAT = 'cl-train-checkpoint/1'
@@ -44,10 +44,32 @@ function decode(raw: unknown, where: string): CheckpointTensors {
   return out
 }
 
+const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd', 'lars']
+
+/** The optional `optimizer` record (absent in files written before it existed: Adam's). */
+function parseRecord(raw: unknown): OptimizerRecord {
+  const r = raw as { name?: unknown; hyperParameters?: unknown; excludedFromDecay?: unknown } | null
+  if (typeof r !== 'object' || r === null || !OPTIMIZERS.includes(r.name as OptimizerName)) throw malformed('optimizer', `is not { name: ${OPTIMIZERS.join(' | ')}, … }`)
+  const h = r.hyperParameters
+  if (typeof h !== 'object' || h === null || Array.isArray(h) || !Object.values(h).every((x) => typeof x === 'number' || typeof x === 'string')) {
+    throw malformed('optimizer.hyperParameters', 'is not an object of numbers and strings')
+  }
+  const e = r.excludedFromDecay
+  if (!Array.isArray(e) || !e.every((x) => typeof x === 'string')) throw malformed('optimizer.excludedFromDecay', 'is not a list of names')
+  return { name: r.name as OptimizerName, hyperParameters: h as Record<string, number | string>, excludedFromDecay: e as string[] }
+}
+
 function parseCheckpoint(text: string): TrainingCheckpoint {
   const raw = JSON.parse(text) as Record<string, unknown>
   if (typeof raw !== 'object' || raw === null || raw.format !== CHECKPOINT_FORMAT) throw new CheckpointError('format', `not a ${CHECKPOINT_FORMAT} file`)
-  const { step, loss, lossHistory, weights, adam } = raw as { step: unknown; loss: unknown; lossHistory: unknown; weights: unknown; adam: { t?: unknown; m?: unknown; v?: unknown } | null }
+  const { step, loss, lossHistory, weights, adam, optimizer } = raw as {
+    step: unknown
+    loss: unknown
+    lossHistory: unknown
+    weights: unknown
+    adam: { t?: unknown; m?: unknown; v?: unknown } | null
+    optimizer?: unknown
+  }
   if (!Number.isInteger(step) || (step as number) < 0) throw malformed('step', 'is not an integer >= 0')
   if (typeof loss !== 'number') throw malformed('loss', 'is not a number')
   if (!Array.isArray(lossHistory) || !lossHistory.every((e) => Array.isArray(e) && e.length === 2 && e.every((x) => typeof x === 'number'))) {
@@ -60,6 +82,7 @@ function parseCheckpoint(text: string): TrainingCheckpoint {
     lossHistory: lossHistory as [number, number][],
     weights: decode(weights, 'weights'),
     adam: { t: adam.t as number, m: decode(adam.m, 'adam.m'), v: decode(adam.v, 'adam.v') },
+    ...(optimizer === undefined ? {} : { optimizer: parseRecord(optimizer) }),
   }
 }
 
@@ -149,6 +172,7 @@ export class FileCheckpointStore implements CheckpointStore {
       lossHistory: checkpoint.lossHistory,
       weights: encode(checkpoint.weights),
       adam: { t: checkpoint.adam.t, m: encode(checkpoint.adam.m), v: encode(checkpoint.adam.v) },
+      optimizer: checkpoint.optimizer,
     }
     writeFileAtomic(file, JSON.stringify(body))
   }

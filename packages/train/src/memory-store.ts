@@ -1,9 +1,13 @@
-import { assertJobKey, CheckpointError, type CheckpointStore, type CheckpointTensors, type TrainingCheckpoint } from './checkpoint.js'
+import { assertJobKey, CheckpointError, type CheckpointStore, type CheckpointTensors, type OptimizerRecord, type TrainingCheckpoint } from './checkpoint.js'
 
 function copyTensors(tensors: CheckpointTensors): CheckpointTensors {
   const out: Record<string, { shape: number[]; values: Float32Array }> = {}
   for (const [name, t] of Object.entries(tensors)) out[name] = { shape: [...t.shape], values: t.values.slice() }
   return out
+}
+
+function copyRecord(r: OptimizerRecord): OptimizerRecord {
+  return { name: r.name, hyperParameters: { ...r.hyperParameters }, excludedFromDecay: [...r.excludedFromDecay] }
 }
 
 /** A deep copy, so later changes on either side do not alias. */
@@ -12,6 +16,7 @@ export function copyCheckpoint(c: TrainingCheckpoint): TrainingCheckpoint {
     step: c.step,
     weights: copyTensors(c.weights),
     adam: { t: c.adam.t, m: copyTensors(c.adam.m), v: copyTensors(c.adam.v) },
+    ...(c.optimizer === undefined ? {} : { optimizer: copyRecord(c.optimizer) }),
     lossHistory: c.lossHistory.map(([s, l]) => [s, l] as const),
     loss: c.loss,
   }

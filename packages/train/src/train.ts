@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs'
 import { DivergedError, InterruptedError, InvalidConfigError, NonFiniteError, useFastWasmKernels } from '@cl/core'
 import { assignVariables, type NamedVariables } from '@cl/models'
-import { createAdam, type Adam, type AdamOptions } from './adam.js'
-import { assertJobKey, CheckpointError, type CheckpointStore, type CheckpointTensors, type TrainingCheckpoint } from './checkpoint.js'
+import { assertJobKey, CheckpointError, type CheckpointStore, type CheckpointTensors, type OptimizerRecord, type TrainingCheckpoint } from './checkpoint.js'
+import { createOptimizer, type OptimizerOptions } from './optimizer.js'
+import type { Optimizer } from './optimizer-state.js'
+import { resolveSchedule, scheduledRate, type LearningRateSchedule, type ResolvedSchedule } from './schedule.js'
 
 /** What `train` optimises: named variables (see `@cl/models`' `namedVariables`) and the loss of each step. */
 export interface TrainJob {
-  /** The job's variables by local name; Adam updates the trainable ones, checkpoints hold all of them. */
+  /** The job's variables by local name; the optimizer updates the trainable ones, checkpoints hold all of them. */
   readonly variables: NamedVariables
   /**
    * The loss at 0-based `step`. Draw the step's batch from the step index (e.g. with {@link stepSeed}) so a resumed
@@ -24,14 +26,24 @@ export interface StepInfo {
   /** The step this call of `train` started from (> 0 after a resume). */
   readonly startStep: number
   readonly loss: number
+  /**
+   * The learning rate this step's update used (`learningRate`, or the schedule's rate of the step). Always set by
+   * `train`; optional in the type only so that hand-made `StepInfo`s (e.g. in tests of progress displays) stay valid.
+   */
+  readonly learningRate?: number
 }
 
 /** Default |loss| above which training stops as diverged; InfoNCE losses of the paper's settings are O(10). */
 export const DEFAULT_DIVERGENCE_THRESHOLD = 1e6
 
-export interface TrainOptions extends AdamOptions {
+export interface TrainOptions extends OptimizerOptions {
   /** Total number of steps of the job (a resumed job runs the remaining ones). */
   readonly steps: number
+  /**
+   * The learning rate per step (warm-up, cosine decay) as SimSiam's LR_Scheduler; see {@link learningRateAt}.
+   * Default: `learningRate` at every step.
+   */
+  readonly schedule?: LearningRateSchedule | undefined
   /** Names the job's checkpoint (1–128 characters from [A-Za-z0-9_.=-]); default 'train'. */
   readonly key?: string
   /** Called after each step, e.g. to drive a progress bar. */
@@ -88,11 +100,14 @@ async function readTensors(variables: Iterable<[string, tf.Variable]>): Promise<
 }
 
 /**
- * Train `job` with Adam (PyTorch semantics and defaults β = (0.9, 0.999), ε = 1e-8, as cl-ica). Each step computes the
- * loss and its gradients, reads the loss (for `onStep` and the stops), and applies one Adam update. Stops with a
- * `NonFiniteError` on the first NaN/Inf loss and a `DivergedError` when |loss| > `divergenceThreshold`, both naming
- * the 1-based step, before that step's update. With a `store`, resumes from the job's checkpoint; weights, Adam's t
- * and moments are restored exactly, so a resumed run ends with the same bits as an uninterrupted one.
+ * Train `job` with Adam (default; PyTorch semantics and defaults β = (0.9, 0.999), ε = 1e-8, as cl-ica), SGD with
+ * momentum, or LARS (`optimizer`), optionally with coupled weight decay and a learning-rate schedule. Each step
+ * computes the loss and its gradients, reads the loss (for `onStep` and the stops), and applies one update at the
+ * step's learning rate. Stops with a `NonFiniteError` on the first NaN/Inf loss and a `DivergedError` when |loss| >
+ * `divergenceThreshold`, both naming the 1-based step, before that step's update. With a `store`, resumes from the
+ * job's checkpoint; weights and the optimizer's state (t, moments or momentum buffers) are restored exactly, so a
+ * resumed run ends with the same bits as an uninterrupted one. A checkpoint written by another optimizer or with
+ * other hyper-parameters is refused with a `CheckpointError` naming the field.
  */
 export async function train(job: TrainJob, options: TrainOptions): Promise<TrainResult> {
   const key = options.key ?? 'train'
@@ -113,15 +128,18 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
   const { store, signal, onStep } = options
 
   // On wasm, transposed matMuls (every matMul gradient) and saved-tensor copies are slow in stock tfjs-wasm; no-op elsewhere.
+  const schedule = resolveSchedule({ learningRate: options.learningRate, steps, schedule: options.schedule })
   useFastWasmKernels()
-  const adam = createAdam(job.variables, options)
+  const created = createOptimizer(job.variables, options)
+  const optimizer = created.optimizer
+  const record = withSchedule(created.record, schedule)
   try {
     let start = 0
     let loss = Number.NaN
     let lossHistory: [number, number][] = []
     const resumed = store === undefined ? undefined : await store.loadCheckpoint(key)
     if (resumed !== undefined) {
-      restore(key, resumed, steps, job.variables, adam)
+      restore(key, resumed, steps, job.variables, optimizer, record)
       start = resumed.step
       loss = resumed.loss
       lossHistory = resumed.lossHistory.map(([s, l]) => [s, l])
@@ -129,7 +147,8 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
     const snapshot = async (step: number): Promise<TrainingCheckpoint> => ({
       step,
       weights: await readTensors(job.variables),
-      adam: await adam.getState(),
+      adam: await optimizer.getState(),
+      optimizer: record,
       lossHistory: lossHistory.map(([s, l]) => [s, l] as const),
       loss,
     })
@@ -139,6 +158,7 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
         if (store !== undefined && step > start) await store.saveCheckpoint(key, await snapshot(step))
         throw new InterruptedError(interruptReason(signal))
       }
+      const learningRate = scheduledRate(step, schedule)
       const { value, grads } = tf.variableGrads(() => job.loss(step), varList)
       try {
         // Async read: WebGPU in Node has no synchronous readback; on cpu/wasm this resolves at once.
@@ -149,28 +169,70 @@ export async function train(job: TrainJob, options: TrainOptions): Promise<Train
         if (Math.abs(loss) > threshold) throw new DivergedError(key, step + 1, loss, threshold)
         const named = new Map<string, tf.Tensor>()
         for (const [engineName, g] of Object.entries(grads)) named.set(localName.get(engineName)!, g)
-        adam.apply(named)
+        optimizer.apply(named, learningRate)
       } finally {
         value.dispose()
         tf.dispose(Object.values(grads))
       }
       const done = step + 1
       if (done % historyEvery === 0 || done === steps) lossHistory.push([done, loss])
-      onStep?.({ key, step: done, steps, startStep: start, loss })
+      onStep?.({ key, step: done, steps, startStep: start, loss, learningRate })
       if (store !== undefined && done % checkpointEvery === 0 && done < steps) await store.saveCheckpoint(key, await snapshot(done))
       await yieldToEventLoop()
     }
     return { lossHistory, finalLoss: loss, startStep: start, stepsRun: steps - start, seconds: (performance.now() - t0) / 1000 }
   } finally {
-    adam.dispose()
+    optimizer.dispose()
   }
 }
 
-function restore(key: string, checkpoint: TrainingCheckpoint, steps: number, variables: NamedVariables, adam: Adam): void {
+/** The optimizer's record plus the resolved schedule (`schedule.<field>`), for checkpoints. */
+function withSchedule(record: OptimizerRecord, schedule: ResolvedSchedule): OptimizerRecord {
+  const hyperParameters: Record<string, number | string> = { ...record.hyperParameters }
+  hyperParameters['schedule.warmupSteps'] = schedule.warmupSteps
+  hyperParameters['schedule.warmupStartLearningRate'] = schedule.warmupStartLearningRate
+  hyperParameters['schedule.decay'] = schedule.decay
+  if (schedule.decay === 'cosine') {
+    hyperParameters['schedule.finalLearningRate'] = schedule.finalLearningRate
+    hyperParameters['schedule.cosineSteps'] = schedule.cosineSteps
+  }
+  return { ...record, hyperParameters }
+}
+
+const show = (x: unknown) => (typeof x === 'string' ? `'${x}'` : x === undefined ? 'not set' : String(x))
+
+/**
+ * Refuse a checkpoint written by another optimizer or with other settings. A checkpoint without a record was written
+ * before records existed, by Adam: it loads into Adam without further checks.
+ */
+function checkRecord(key: string, saved: OptimizerRecord | undefined, current: OptimizerRecord): void {
+  const how = `; use another key (or remove the checkpoint) to start a new job`
+  const savedName = saved?.name ?? 'adam'
+  if (savedName !== current.name) {
+    throw new CheckpointError(key, `checkpoint of job '${key}' was written by optimizer '${savedName}', this job uses '${current.name}'${how}`, { field: 'optimizer' })
+  }
+  if (saved === undefined) return
+  const fields = new Set([...Object.keys(saved.hyperParameters), ...Object.keys(current.hyperParameters)])
+  for (const field of fields) {
+    const was = saved.hyperParameters[field]
+    const now = current.hyperParameters[field]
+    if (was !== now) {
+      throw new CheckpointError(key, `checkpoint of job '${key}' was written with ${field} = ${show(was)}, this job has ${show(now)}${how}`, { field: `optimizer.hyperParameters.${field}` })
+    }
+  }
+  const was = [...saved.excludedFromDecay].sort().join(', ')
+  const now = current.excludedFromDecay.join(', ')
+  if (was !== now) {
+    throw new CheckpointError(key, `checkpoint of job '${key}' excluded [${was}] from weight decay, this job excludes [${now}]${how}`, { field: 'optimizer.excludedFromDecay' })
+  }
+}
+
+function restore(key: string, checkpoint: TrainingCheckpoint, steps: number, variables: NamedVariables, optimizer: Optimizer, record: OptimizerRecord): void {
   if (!Number.isInteger(checkpoint.step) || checkpoint.step < 0 || checkpoint.step > steps) {
     throw new CheckpointError(key, `checkpoint of job '${key}' is at step ${checkpoint.step}, outside [0, ${steps}] for this job; remove it to restart the job from step 0`)
   }
-  // Adam's state first (it is ours, discarded if anything fails); then the weights, validated before any changes.
-  adam.setState(checkpoint.adam)
+  checkRecord(key, checkpoint.optimizer, record)
+  // The optimizer's state first (it is ours, discarded if anything fails); then the weights, validated before any changes.
+  optimizer.setState(checkpoint.adam)
   assignVariables(variables, checkpoint.weights, `checkpoint '${key}'.weights`)
 }
