@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { assertIntegerInRange, assertOptionKeys, createRng, InvalidConfigError, ShapeMismatchError } from '@cl/core'
-import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, toGrayscale } from './color-jitter.js'
+import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, luma, selectPerImage } from './color-jitter.js'
 import type { ImageDataset } from './dataset.js'
 import { gaussianBlurPerImage } from './gaussian-blur.js'
 import { resizedCropFlip, sampleCropBox, type CropBox } from './resized-crop.js'
@@ -164,11 +164,6 @@ function perImage(values: readonly number[]): tf.Tensor4D {
   return tf.tensor4d(Float32Array.from(values), [values.length, 1, 1, 1])
 }
 
-function selectImages(mask: readonly boolean[], a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D {
-  const cond = tf.broadcastTo(tf.tensor4d(mask.map((m) => (m ? 1 : 0)), [mask.length, 1, 1, 1], 'bool'), a.shape)
-  return tf.where(cond, a, b) as tf.Tensor4D
-}
-
 /**
  * One SimCLR view of a batch x [N,H,W,C] (C = 1 or 3, values in [0,1]): [N,size,size,C] float32 in [0,1]. The same
  * (x, seed, options) gives the same output on every call and backend (up to float rounding); normalise afterwards
@@ -190,10 +185,10 @@ export function simclrAugment(x: tf.Tensor4D, seed: number, options: SimclrAugme
       if (o.jitter.contrast > 0) j = adjustContrast(j, f('contrast', 1))
       if (o.jitter.saturation > 0) j = adjustSaturation(j, f('saturation', 1))
       if (o.jitter.hue > 0) j = adjustHue(j, f('hue', 0))
-      y = selectImages(jitterMask, j, y)
+      y = selectPerImage(jitterMask, j, y)
     }
     const grayMask = params.map((p) => p.grayscale)
-    if (y.shape[3] === 3 && grayMask.some((m) => m)) y = selectImages(grayMask, toGrayscale(y), y)
+    if (y.shape[3] === 3 && grayMask.some((m) => m)) y = selectPerImage(grayMask, luma(y), y)
     if (o.blur !== null && params.some((p) => p.blurSigma !== null)) {
       y = gaussianBlurPerImage(y, o.blur.kernelSize, params.map((p) => p.blurSigma))
     }
