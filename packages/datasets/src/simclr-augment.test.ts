@@ -251,6 +251,16 @@ describe('simclrAugment on cpu', () => {
     tf.dispose([a, b, c, x])
   })
 
+  it("image n's view does not depend on the rest of the batch", () => {
+    const { x } = randomImages(5, 16, 16, 3, 14)
+    const head = tf.slice(x, [0, 0, 0, 0], [2, 16, 16, 3])
+    const full = simclrAugment(x, 21)
+    const part = simclrAugment(head, 21)
+    const fullHead = tf.slice(full, [0, 0, 0, 0], [2, 16, 16, 3])
+    expect(maxAbsDiff(part.dataSync(), fullHead.dataSync())).toBeLessThan(1e-6)
+    tf.dispose([x, head, full, part, fullHead])
+  })
+
   it('works on 1-channel images (saturation, hue, grayscale are identities) and resizes to `size`', () => {
     const { x } = randomImages(4, 28, 28, 1, 10)
     const y = simclrAugment(x, 5, { size: 20 })
@@ -263,6 +273,10 @@ describe('simclrAugment on cpu', () => {
     const ds = { height: 16, channels: 3, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } as unknown as ImageDataset
     const { x } = randomImages(4, 16, 16, 3, 11)
     const [v1, v2] = simclrViews(x, ds, 0)
+    const again = simclrViews(x, ds, 0)
+    expect(maxAbsDiff(v1.dataSync(), again[0].dataSync())).toBe(0)
+    expect(maxAbsDiff(v2.dataSync(), again[1].dataSync())).toBe(0)
+    tf.dispose(again)
     expect(v1.shape).toEqual([4, 16, 16, 3])
     expect(maxAbsDiff(v1.dataSync(), v2.dataSync())).toBeGreaterThan(0.1)
     expect(v1.min().arraySync()).toBeGreaterThanOrEqual(-0.406 / 0.225 - 1e-4 - 2) // (0 − 0.485)/0.229 ≈ −2.12
