@@ -166,23 +166,31 @@ describe('simclrAugment on cpu', () => {
     tf.dispose([x, y])
   })
 
-  it('contrast and saturation blend with the luma mean / luma image (float64 reference)', () => {
-    const { data, x } = randomImages(3, 4, 4, 3, 5)
-    const opts: SimclrAugmentOptions = { ...OFF, jitter: { brightness: 0, contrast: 0.8, saturation: 0.8, hue: 0, probability: 1 } }
-    const params = sampleSimclrParams(3, 4, 4, 8, opts)
+  it('brightness, contrast and saturation follow each image\'s sampled order and factors (float64 reference)', () => {
+    const { data, x } = randomImages(12, 4, 4, 3, 5)
+    const opts: SimclrAugmentOptions = { ...OFF, jitter: { brightness: 0.8, contrast: 0.8, saturation: 0.8, hue: 0, probability: 1 } }
+    const params = sampleSimclrParams(12, 4, 4, 8, opts)
+    const orders = new Set(params.map((p) => p.jitter!.order.join(',')))
+    expect(orders.size).toBeGreaterThan(3) // the order does vary per image
     const y = simclrAugment(x, 8, opts).dataSync()
     const clamp = (v: number) => Math.min(1, Math.max(0, v))
-    for (let n = 0; n < 3; n++) {
-      const img = Array.from(data.subarray(n * 48, (n + 1) * 48))
-      const { contrast, saturation } = params[n]!.jitter!
-      let mean = 0
-      for (let p = 0; p < 16; p++) mean += 0.299 * img[3 * p]! + 0.587 * img[3 * p + 1]! + 0.114 * img[3 * p + 2]!
-      mean /= 16
-      const c = img.map((v) => clamp(contrast * v + (1 - contrast) * mean))
-      for (let p = 0; p < 16; p++) {
-        const l = 0.299 * c[3 * p]! + 0.587 * c[3 * p + 1]! + 0.114 * c[3 * p + 2]!
-        for (let ch = 0; ch < 3; ch++) expect(y[n * 48 + 3 * p + ch]).toBeCloseTo(clamp(saturation * c[3 * p + ch]! + (1 - saturation) * l), 5)
+    const lumaOf = (img: number[], p: number) => 0.299 * img[3 * p]! + 0.587 * img[3 * p + 1]! + 0.114 * img[3 * p + 2]!
+    for (let n = 0; n < 12; n++) {
+      let img = Array.from(data.subarray(n * 48, (n + 1) * 48))
+      const j = params[n]!.jitter!
+      for (const op of j.order) {
+        if (op === 'brightness') img = img.map((v) => clamp(v * j.brightness))
+        if (op === 'contrast') {
+          let mean = 0
+          for (let p = 0; p < 16; p++) mean += lumaOf(img, p) / 16
+          img = img.map((v) => clamp(j.contrast * v + (1 - j.contrast) * mean))
+        }
+        if (op === 'saturation') {
+          const prev = img
+          img = img.map((v, i) => clamp(j.saturation * v + (1 - j.saturation) * lumaOf(prev, Math.floor(i / 3))))
+        }
       }
+      for (let i = 0; i < 48; i++) expect(y[n * 48 + i]).toBeCloseTo(img[i]!, 5)
     }
     x.dispose()
   })
