@@ -39,7 +39,7 @@ function step(backendSeed: number): StepResult {
   return out
 }
 
-describe('ResNet gradients on wasm (useWasmConvGradients) agree with cpu', () => {
+describe('ResNet gradients on wasm (useWasmConvGradients) agree with cpu', { timeout: 300_000 }, () => {
   it('loss, every trainable gradient and the running statistics', async () => {
     expect(await tf.setBackend('cpu')).toBe(true)
     const cpu = step(4)
