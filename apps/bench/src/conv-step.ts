@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import * as tf from '@tensorflow/tfjs'
-import { useFastWasmKernels } from '@cl/core'
+import { useFastWasmKernels, useStockWasmConvInput } from '@cl/core'
 import { useBackend } from './backend.js'
 
 /**
  * `cl-bench-conv`: one ResNet-like conv layer's full training step — forward conv2d + relu, backward to the filter
  * (`Conv2DBackpropFilter`, on wasm the kernel of `@cl/core`'s `useWasmConvGradients`) and to the input
  * (`Conv2DBackpropInput`) — on wasm and cpu, for layer sizes of a small CIFAR ResNet. Prints the median step time per
- * backend, the cpu/wasm ratio and the filter gradient's share of the wasm step.
+ * backend, the cpu/wasm ratio, the filter gradient's time on wasm, and the wasm step with tfjs-wasm's own (nested-loop)
+ * `Conv2DBackpropInput` instead of `useFastWasmConvInput`'s.
  *
  *   node apps/bench/dist/conv-step.js [--n 128] [--runs 5] [--backends wasm,cpu] [--threads 1]
  */
@@ -95,12 +96,14 @@ async function main(): Promise<void> {
   const n = Number(values.n)
   const runs = Number(values.runs)
   const threads = Number(values.threads)
-  const backends = values.backends.split(',') as ('wasm' | 'cpu')[]
+  const backends = values.backends.split(',').flatMap((b) => (b === 'wasm' ? ['wasm', 'wasm-stock-input'] : [b])) as ('wasm' | 'wasm-stock-input' | 'cpu')[]
   const layers = values.layers === undefined ? CONV_LAYERS : values.layers.split(',').map((i) => CONV_LAYERS[Number(i)]!)
   const results = new Map<string, LayerResult[]>()
   for (const backend of backends) {
-    await useBackend(backend, backend === 'wasm' ? threads : 1)
-    if (backend === 'wasm' && !useFastWasmKernels()) throw new Error('useFastWasmKernels() did not install every wasm kernel')
+    const wasm = backend !== 'cpu'
+    if (backend !== 'wasm-stock-input') await useBackend(wasm ? 'wasm' : 'cpu', wasm ? threads : 1)
+    if (wasm && !useFastWasmKernels()) throw new Error('useFastWasmKernels() did not install every wasm kernel')
+    if (backend === 'wasm-stock-input') useStockWasmConvInput()
     const rows: LayerResult[] = []
     for (const layer of layers) {
       const r = measureLayer(layer, n, runs)
@@ -111,14 +114,15 @@ async function main(): Promise<void> {
   }
   const wasm = results.get('wasm')
   const cpu = results.get('cpu')
+  const stockInput = results.get('wasm-stock-input')
   console.log(`conv layer training step (forward + backward to filter and input), N=${n}, median of ${runs}, wasm threads ${threads}`)
-  console.log('| layer | wasm step ms | wasm filter-grad ms | cpu step ms | cpu / wasm |')
-  console.log('|---|---:|---:|---:|---:|')
+  console.log('| layer | wasm step ms | wasm filter-grad ms | wasm step ms, stock Conv2DBackpropInput | cpu step ms | cpu / wasm |')
+  console.log('|---|---:|---:|---:|---:|---:|')
   for (const [i, layer] of layers.entries()) {
     const w = wasm?.[i]
     const c = cpu?.[i]
     const cell = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(1))
-    console.log(`| ${layer.label} | ${cell(w?.stepMs)} | ${cell(w?.filterGradMs)} | ${cell(c?.stepMs)} | ${w !== undefined && c !== undefined ? `${(c.stepMs / w.stepMs).toFixed(1)}×` : '–'} |`)
+    console.log(`| ${layer.label} | ${cell(w?.stepMs)} | ${cell(w?.filterGradMs)} | ${cell(stockInput?.[i]?.stepMs)} | ${cell(c?.stepMs)} | ${w !== undefined && c !== undefined ? `${(c.stepMs / w.stepMs).toFixed(1)}×` : '–'} |`)
   }
 }
 

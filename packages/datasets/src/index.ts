@@ -33,6 +33,7 @@ export {
   SIMCLR_CIFAR_AUGMENT,
   type SimclrAugmentOptions,
   type SimclrImageParams,
+  type JitterOp,
   type ColorJitterOptions,
   type GaussianBlurOptions,
 } from './simclr-augment.js'

@@ -4,13 +4,13 @@
  * RandomApply(GaussianBlur, p), as batched tensor ops with seeded per-image parameters.
  *
  * Randomness: image n of a batch draws all its parameters, in plain TS, from `createRng(seed).fork(n)` (so a view is
- * the same on every backend and call, and does not depend on the batch's other images). Differences from torchvision,
- * which works on uint8 PIL images: values stay float32 (no rounding to uint8 between ops), and ColorJitter applies
- * brightness, contrast, saturation, hue in this fixed order (torchvision shuffles the order per image).
+ * the same on every backend and call, and does not depend on the batch's other images). ColorJitter applies its four
+ * adjustments in a random order per image, as torchvision. Difference from torchvision, which works on uint8 PIL
+ * images: values stay float32 (no rounding to uint8 between ops).
  */
 import * as tf from '@tensorflow/tfjs'
 import { assertIntegerInRange, assertOptionKeys, createRng, InvalidConfigError, ShapeMismatchError } from '@cl/core'
-import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, toGrayscale } from './color-jitter.js'
+import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, luma, selectPerImage } from './color-jitter.js'
 import type { ImageDataset } from './dataset.js'
 import { gaussianBlurPerImage } from './gaussian-blur.js'
 import { resizedCropFlip, sampleCropBox, type CropBox } from './resized-crop.js'
@@ -65,12 +65,22 @@ export const SIMCLR_CIFAR_AUGMENT: Required<SimclrAugmentOptions> = Object.freez
   blur: { kernelSize: 3, sigma: [0.1, 2.0], probability: 0.5 },
 }) as Required<SimclrAugmentOptions>
 
+export type JitterOp = 'brightness' | 'contrast' | 'saturation' | 'hue'
+const JITTER_OPS: readonly JitterOp[] = ['brightness', 'contrast', 'saturation', 'hue']
+
 /** The random parameters of one image's view. */
 export interface SimclrImageParams {
   readonly crop: CropBox
   readonly flip: boolean
   /** null when the jitter was not applied. */
-  readonly jitter: { readonly brightness: number; readonly contrast: number; readonly saturation: number; readonly hue: number } | null
+  readonly jitter: {
+    readonly brightness: number
+    readonly contrast: number
+    readonly saturation: number
+    readonly hue: number
+    /** The order the four adjustments are applied in (torchvision `torch.randperm(4)`); ops with amount 0 are skipped. */
+    readonly order: readonly JitterOp[]
+  } | null
   readonly grayscale: boolean
   /** null when the blur was not applied. */
   readonly blurSigma: number | null
@@ -146,7 +156,13 @@ function sampleResolved(count: number, height: number, width: number, seed: numb
     const crop = sampleCropBox(rng, height, width, o.cropScale, o.cropRatio)
     const flip = rng.uniform() < o.flipProbability
     const applyJitter = rng.uniform() < o.jitter.probability
+    const order = [...JITTER_OPS]
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1)
+      ;[order[i], order[j]] = [order[j]!, order[i]!]
+    }
     const factors = {
+      order,
       brightness: factorRange(rng, o.jitter.brightness),
       contrast: factorRange(rng, o.jitter.contrast),
       saturation: factorRange(rng, o.jitter.saturation),
@@ -160,13 +176,15 @@ function sampleResolved(count: number, height: number, width: number, seed: numb
   return out
 }
 
-function perImage(values: readonly number[]): tf.Tensor4D {
-  return tf.tensor4d(Float32Array.from(values), [values.length, 1, 1, 1])
+const JITTER_FNS: Record<JitterOp, (x: tf.Tensor4D, factor: tf.Tensor4D) => tf.Tensor4D> = {
+  brightness: adjustBrightness,
+  contrast: adjustContrast,
+  saturation: adjustSaturation,
+  hue: adjustHue,
 }
 
-function selectImages(mask: readonly boolean[], a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D {
-  const cond = tf.broadcastTo(tf.tensor4d(mask.map((m) => (m ? 1 : 0)), [mask.length, 1, 1, 1], 'bool'), a.shape)
-  return tf.where(cond, a, b) as tf.Tensor4D
+function perImage(values: readonly number[]): tf.Tensor4D {
+  return tf.tensor4d(Float32Array.from(values), [values.length, 1, 1, 1])
 }
 
 /**
@@ -181,19 +199,28 @@ export function simclrAugment(x: tf.Tensor4D, seed: number, options: SimclrAugme
   const params = sampleResolved(n, h, w, seed, o)
   return tf.tidy(() => {
     let y = resizedCropFlip(x, params.map((p) => p.crop), params.map((p) => p.flip), o.size)
-    const jitterMask = params.map((p) => p.jitter !== null)
-    if (jitterMask.some((m) => m)) {
-      const f = (key: 'brightness' | 'contrast' | 'saturation' | 'hue', neutral: number) =>
-        perImage(params.map((p) => (p.jitter === null ? neutral : p.jitter[key])))
-      let j = y
-      if (o.jitter.brightness > 0) j = adjustBrightness(j, f('brightness', 1))
-      if (o.jitter.contrast > 0) j = adjustContrast(j, f('contrast', 1))
-      if (o.jitter.saturation > 0) j = adjustSaturation(j, f('saturation', 1))
-      if (o.jitter.hue > 0) j = adjustHue(j, f('hue', 0))
-      y = selectImages(jitterMask, j, y)
+    // ColorJitter in each image's own random order: at position k, every op runs once on the images that have it at
+    // k (gathered), and one gather puts the results back, so each op touches each jittered image exactly once.
+    for (let k = 0; k < JITTER_OPS.length; k++) {
+      const parts: tf.Tensor4D[] = [y]
+      const index = Int32Array.from({ length: n }, (_, i) => i)
+      let offset = n
+      for (const op of JITTER_OPS) {
+        if (o.jitter[op] === 0) continue
+        const members: number[] = []
+        params.forEach((p, i) => {
+          if (p.jitter !== null && p.jitter.order[k] === op) members.push(i)
+        })
+        if (members.length === 0) continue
+        const subset = members.length === n ? y : tf.gather(y, Int32Array.from(members))
+        parts.push(JITTER_FNS[op](subset, perImage(members.map((i) => params[i]!.jitter![op]))))
+        members.forEach((i, j) => (index[i] = offset + j))
+        offset += members.length
+      }
+      if (parts.length > 1) y = tf.gather(tf.concat(parts, 0), index)
     }
     const grayMask = params.map((p) => p.grayscale)
-    if (y.shape[3] === 3 && grayMask.some((m) => m)) y = selectImages(grayMask, toGrayscale(y), y)
+    if (y.shape[3] === 3 && grayMask.some((m) => m)) y = selectPerImage(grayMask, luma(y), y)
     if (o.blur !== null && params.some((p) => p.blurSigma !== null)) {
       y = gaussianBlurPerImage(y, o.blur.kernelSize, params.map((p) => p.blurSigma))
     }

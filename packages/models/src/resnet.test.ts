@@ -36,14 +36,15 @@ function countParameters({ block, layers, widths }: ResNetArchSpec, inChannels: 
 
 const sizeOf = (vars: tf.Variable[]): number => vars.reduce((a, v) => a + v.size, 0)
 
-describe('ResNet architectures (torchvision, CIFAR stem)', () => {
+// Conv-net steps on the cpu backend take seconds each (minutes on a loaded machine): generous per-test timeouts.
+describe('ResNet architectures (torchvision, CIFAR stem)', { timeout: 300_000 }, () => {
   // the two big models are built once (≈ 35 M draws) and shared by the tests below
   let r18: ResNetEncoder
   let r50: ResNetEncoder
   beforeAll(() => {
     r18 = createResNet({ arch: 'resnet18', inputShape: [8, 8, 3], seed: 1, name: 'r18' })
     r50 = createResNet({ arch: 'resnet50', inputShape: [8, 8, 3], seed: 1 })
-  })
+  }, 300_000) // ≈ 10 s alone, much more on a loaded machine
   afterAll(() => {
     r18.dispose()
     r50.dispose()
@@ -106,7 +107,7 @@ describe('ResNet architectures (torchvision, CIFAR stem)', () => {
   })
 })
 
-describe('ResNet forward semantics (resnet-small)', () => {
+describe('ResNet forward semantics (resnet-small)', { timeout: 300_000 }, () => {
   let net: ResNetEncoder
   let x: tf.Tensor4D
   beforeAll(() => {
@@ -221,7 +222,7 @@ describe('ResNet forward semantics (resnet-small)', () => {
   })
 })
 
-describe('ResNet zero-init residual (DirectCLR, torchvision zero_init_residual)', () => {
+describe('ResNet zero-init residual (DirectCLR, torchvision zero_init_residual)', { timeout: 300_000 }, () => {
   it('γ = 0 in the last BN of every residual branch; at init r = relu(h) = h exactly', () => {
     const net = createResNet({ arch: { block: 'basic', layers: [1, 2], widths: [4, 8] }, inputShape: [6, 6, 3], seed: 2, zeroInitResidual: true })
     for (const [name, v] of net.namedVariables) {
@@ -252,7 +253,7 @@ describe('ResNet zero-init residual (DirectCLR, torchvision zero_init_residual)'
   })
 })
 
-describe('ResNet weights, disposal, projector, validation', () => {
+describe('ResNet weights, disposal, projector, validation', { timeout: 300_000 }, () => {
   it('getWeights/setWeights round-trips every variable including running statistics (JSON)', () => {
     const a = createResNet({ arch: 'resnet-small', inputShape: [8, 8, 1], seed: 1 })
     const x = images(4, 8, 8, 1, 2)

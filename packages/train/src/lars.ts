@@ -10,9 +10,9 @@ export const DEFAULT_LARS_ETA = 1e-3
 export interface LarsOptions extends DecayOptions {
   readonly learningRate: number
   /** m in [0, 1), default {@link DEFAULT_MOMENTUM}. The reference's effective value is 0: see {@link createLars}. */
-  readonly momentum?: number
+  readonly momentum?: number | undefined
   /** Trust coefficient η > 0, default {@link DEFAULT_LARS_ETA}. */
-  readonly larsEta?: number
+  readonly larsEta?: number | undefined
 }
 
 /** LARS as SimCLR's (and SimSiam's LARS_simclr); its state (t, momentum buffers) is plain data. */

@@ -34,12 +34,12 @@ export interface Optimizer {
 /** Coupled L2 weight decay, as PyTorch's `weight_decay` (g ← g + wd·w before the update). */
 export interface DecayOptions {
   /** wd ≥ 0, default 0. */
-  readonly weightDecay?: number
+  readonly weightDecay?: number | undefined
   /**
    * Local variable names to exclude from weight decay and, for LARS, from the trust ratio (SimSiam's LARS_simclr
    * excludes biases and all BatchNorm parameters). Default: nothing excluded.
    */
-  readonly excludeFromDecay?: (localName: string) => boolean
+  readonly excludeFromDecay?: ((localName: string) => boolean) | undefined
 }
 
 /** Validate `weightDecay` and evaluate `excludeFromDecay` on each trainable variable: the excluded local names. */

@@ -233,6 +233,8 @@ describe('optimizer options', () => {
       [{ optimizer: 'sgd', excludeFromDecay: 'bias' }, 'excludeFromDecay'],
       [{ optimizer: 'sgd', excludeFromDecay: () => 1 }, 'excludeFromDecay'],
       [{ optimizer: 'sgd', learningRate: -1 }, 'learningRate'],
+      [{ adamImplementation: 'fast' }, 'adamImplementation'],
+      [{ optimizer: 'sgd', adamImplementation: 'ops' }, 'adamImplementation'],
     ]
     const before = tf.memory().numTensors
     for (const [options, field] of bad) {

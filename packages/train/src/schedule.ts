@@ -6,18 +6,18 @@ import { assertOptionKeys, InvalidConfigError } from '@cl/core'
  */
 export interface LearningRateSchedule {
   /** Steps of linear warm-up, default 0. */
-  readonly warmupSteps?: number
+  readonly warmupSteps?: number | undefined
   /** Learning rate of the first warm-up step, default 0 (the yaml's `warmup_lr`). */
-  readonly warmupStartLearningRate?: number
+  readonly warmupStartLearningRate?: number | undefined
   /** After the warm-up: `'constant'` (default) keeps `learningRate`, `'cosine'` decays it to `finalLearningRate`. */
-  readonly decay?: 'constant' | 'cosine'
+  readonly decay?: 'constant' | 'cosine' | undefined
   /** End of the cosine, default 0 (the yaml's `final_lr`); only with `decay: 'cosine'`. */
-  readonly finalLearningRate?: number
+  readonly finalLearningRate?: number | undefined
   /**
    * Steps the cosine spans, default `steps − warmupSteps`; only with `decay: 'cosine'`. May exceed the steps actually
    * run: the reference sets the cosine by `num_epochs` (800) but stops at `stop_at_epoch` (100).
    */
-  readonly cosineSteps?: number
+  readonly cosineSteps?: number | undefined
 }
 
 /** A validated schedule with every default filled in. */

@@ -9,7 +9,7 @@ export const DEFAULT_MOMENTUM = 0.9
 export interface SgdOptions extends DecayOptions {
   readonly learningRate: number
   /** m in [0, 1), default {@link DEFAULT_MOMENTUM}. */
-  readonly momentum?: number
+  readonly momentum?: number | undefined
 }
 
 /** SGD with momentum; its state (t and the momentum buffers) is plain data, so a resumed run repeats every bit. */

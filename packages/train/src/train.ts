@@ -43,7 +43,7 @@ export interface TrainOptions extends OptimizerOptions {
    * The learning rate per step (warm-up, cosine decay) as SimSiam's LR_Scheduler; see {@link learningRateAt}.
    * Default: `learningRate` at every step.
    */
-  readonly schedule?: LearningRateSchedule
+  readonly schedule?: LearningRateSchedule | undefined
   /** Names the job's checkpoint (1–128 characters from [A-Za-z0-9_.=-]); default 'train'. */
   readonly key?: string
   /** Called after each step, e.g. to drive a progress bar. */
