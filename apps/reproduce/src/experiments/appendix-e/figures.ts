@@ -19,11 +19,11 @@ export function weightSpec(results: readonly AppendixESeedResult[], d: number, a
         data: { values },
         mark: { type: 'bar', color: '#2b4d7a' },
         encoding: {
-          x: { field: 'channel', type: 'quantitative', title: 'output channel', scale: { domain: [0, width] }, bin: false },
+          x: { field: 'channel', type: 'quantitative', title: 'output channel', scale: { domain: [-0.5, width - 0.5], nice: false } },
           y: { field: 'sum', type: 'quantitative', title: 'Σ |w|' },
         },
       },
-      { data: { values: [{ d }] }, mark: { type: 'rule', color: '#000000', strokeWidth: 1.5 }, encoding: { x: { field: 'd', type: 'quantitative' } } },
+      { data: { values: [{ d: d - 0.5 }] }, mark: { type: 'rule', color: '#000000', strokeWidth: 1.5 }, encoding: { x: { field: 'd', type: 'quantitative' } } },
     ],
   }
 }
@@ -43,7 +43,7 @@ export function readoutSpec(results: readonly AppendixESeedResult[], dataset: st
   const sources = [`paper (${APPENDIX_E_PAPER.dataset})`, `ours (${dataset})`]
   return {
     title: { text: 'Appx. E: readout on h vs r', subtitle: seedCountLabel(n) },
-    width: FIGURE_WIDTH - 80,
+    width: FIGURE_WIDTH - 84,
     height: 90,
     data: { values: rows },
     encoding: { y: { field: 'rep', type: 'nominal', title: null }, yOffset: { field: 'source', type: 'nominal', sort: sources } },
@@ -55,7 +55,7 @@ export function readoutSpec(results: readonly AppendixESeedResult[], dataset: st
           color: { field: 'source', type: 'nominal', title: null, sort: sources, scale: { domain: sources, range: ['#d0d0d0', '#2b4d7a'] }, legend: { orient: 'bottom', direction: 'vertical' } },
         },
       },
-      { mark: { type: 'errorbar', color: '#000000' }, encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+      { mark: { type: 'errorbar', color: '#000000' }, encoding: { x: { field: 'low', type: 'quantitative', title: 'test accuracy (%)' }, x2: { field: 'high' } } },
     ],
   }
 }

@@ -5,7 +5,7 @@ import { seedCountLabel } from '../stats.js'
 import type { Fig2Results } from './claims.js'
 import { FIG2_LABELS, FIG2_VARIANTS } from './presets.js'
 
-/** Normalised eigenvalues below this are drawn at it (an exactly zero eigenvalue has no logarithm). */
+/** Normalised eigenvalues below this are not drawn (rounding noise; an exactly zero eigenvalue has no logarithm). */
 export const SPECTRUM_FLOOR = 1e-12
 
 /** Mean over seeds of the normalised spectra, per rank. */
@@ -19,11 +19,15 @@ export function fig2Spec(results: Fig2Results, dataset: string): TopLevelSpec {
   const labels = FIG2_VARIANTS.map((v) => FIG2_LABELS[v])
   const where = ['after', 'before'] as const
   const values = FIG2_VARIANTS.flatMap((v) =>
-    where.flatMap((w) => meanSpectrum(results[v].map((r) => r[w].normalized)).map((x, k) => ({ rank: k + 1, logEig: Math.log10(Math.max(x, SPECTRUM_FLOOR)), variant: FIG2_LABELS[v], where: `${w} p.`, series: `${FIG2_LABELS[v]} ${w}` }))),
+    where.flatMap((w) =>
+      meanSpectrum(results[v].map((r) => r[w].normalized))
+        .map((x, k) => ({ rank: k + 1, logEig: Math.log10(x), variant: FIG2_LABELS[v], where: `${w} p.`, series: `${FIG2_LABELS[v]} ${w}`, x }))
+        .filter((p) => p.x >= SPECTRUM_FLOOR),
+    ),
   )
   const seeds = results.regular.length
   return {
-    title: { text: "Fig. 2: spectrum of the representations' cov.", subtitle: [`after (solid) / before (dashed) the projector,`, `${dataset} test images, ${seedCountLabel(seeds)}`] },
+    title: { text: 'Fig. 2: covariance spectrum', subtitle: ['after (solid) / before (dashed) p.,', `${dataset} test set, ${seedCountLabel(seeds)}`] },
     width: FIGURE_WIDTH,
     height: 170,
     autosize: { type: 'fit-x', contains: 'padding' },

@@ -28,7 +28,7 @@ export function table2Spec(ours: Table2Ours, seeds: number, dataset: string): To
     facet: { row: { field: 'where', type: 'nominal', title: null, sort: [...WHERE], header: { labelAngle: 0, labelAlign: 'left', labelOrient: 'top', labelAnchor: 'start' } } },
     spacing: { row: 6 },
     spec: {
-      width: FIGURE_WIDTH - 110,
+      width: FIGURE_WIDTH - 116,
       height: 66,
       encoding: {
         y: { field: 'variant', type: 'nominal', title: null, sort: labels },
@@ -42,7 +42,7 @@ export function table2Spec(ours: Table2Ours, seeds: number, dataset: string): To
             color: { field: 'source', type: 'nominal', title: null, sort: [...SOURCES], scale: { domain: [...SOURCES], range: ['#d0d0d0', '#2b4d7a'] }, legend: { orient: 'bottom' } },
           },
         },
-        { mark: { type: 'errorbar', color: '#000000' }, encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+        { mark: { type: 'errorbar', color: '#000000' }, encoding: { x: { field: 'low', type: 'quantitative', title: 'test accuracy (%)' }, x2: { field: 'high' } } },
       ],
     },
   }
