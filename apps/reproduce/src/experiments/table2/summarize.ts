@@ -6,13 +6,15 @@ import type { Table2Config } from './config.js'
 import { table2Figures } from './figures.js'
 import { TABLE2_LABELS, TABLE2_PAPER, TABLE2_VARIANTS } from './presets.js'
 
+const OPTIMIZER_LABEL = { adam: 'Adam', lars: 'LARS', sgd: 'SGD' } as const
+
 /** One line describing the data, model and training of a §4.2 config (report header). */
 export function describeImageSetup(config: ImageExperimentConfig, source: string): string {
   const t = config.train
   return (
     `${config.data.dataset} (${source}): ${config.data.sslTrainImages} training images, readout fitted on ${config.data.readoutTrainImages} and scored on ${config.data.readoutTestImages} test images; ` +
     `SimCLR augmentation cropped to ${config.augment.size} px; ${config.backbone.arch} (CIFAR stem${config.backbone.zeroInitResidual ? ', zero-init residual' : ''}); ` +
-    `${t.steps} ${t.optimizer.toUpperCase()} steps of ${t.batchSize} images (lr ${t.learningRate}, ${t.optimizer === 'adam' ? '' : `momentum ${t.momentum}, `}weight decay ${t.weightDecay}, ${t.warmupSteps} warm-up steps, cosine over ${t.cosineSteps}).`
+    `${t.steps} ${OPTIMIZER_LABEL[t.optimizer]} steps of ${t.batchSize} images (lr ${t.learningRate}, ${t.optimizer === 'adam' ? '' : `momentum ${t.momentum}, `}weight decay ${t.weightDecay}, ${t.warmupSteps} warm-up steps, cosine over ${t.cosineSteps}).`
   )
 }
 
@@ -23,7 +25,7 @@ export async function summarizeTable2(config: Table2Config, results: Table2Resul
   const cell = (c: { mean: number; std: number; n: number }) => formatMeanStd(c, 1)
   const rows = TABLE2_VARIANTS.map((v) => {
     const p = TABLE2_PAPER[v]
-    return `| ${TABLE2_LABELS[v]} | ${p.after[0]} ± ${p.after[1]} | ${p.before[0]} ± ${p.before[1]} | ${cell(ours[v].after)} | ${cell(ours[v].before)} |`
+    return `| ${TABLE2_LABELS[v]} | ${p.after[0].toFixed(1)} ± ${p.after[1].toFixed(1)} | ${p.before[0].toFixed(1)} ± ${p.before[1].toFixed(1)} | ${cell(ours[v].after)} | ${cell(ours[v].before)} |`
   })
   const half = Math.ceil(config.projector.outputDim / 2)
   const reportMarkdown = [
