@@ -53,13 +53,16 @@ describe('cl-reproduce', () => {
       probe: async () => [
         { backend: 'tensorflow', available: false, autoEligible: false, detail: 'not built' },
         { backend: 'webgpu', available: true, autoEligible: false, detail: 'software adapter' },
-        { backend: 'wasm', available: true, autoEligible: true, detail: 'WebAssembly' },
-        { backend: 'cpu', available: true, autoEligible: true, detail: 'JS' },
+        { backend: 'wasm', available: true, autoEligible: true, detail: 'WebAssembly', convTraining: { able: false, missing: ['Conv2DBackpropFilter'] } },
+        { backend: 'cpu', available: true, autoEligible: true, detail: 'JS', convTraining: { able: true, missing: [] } },
       ],
     })
     expect(r.code).toBe(0)
     expect(r.out[0]).toMatch(/^tensorflow\s+unavailable\s+not built$/)
     expect(r.out[1]).toMatch(/^webgpu\s+available \(forced only\)/)
+    expect(r.out[2]).toMatch(/^wasm\s+available\s+WebAssembly$/)
+    expect(r.out[3]).toMatch(/^\s+conv-net training: no \(missing: Conv2DBackpropFilter\)$/)
+    expect(r.out[5]).toMatch(/^\s+conv-net training: yes$/)
     expect(r.out.at(-1)).toBe('auto would choose: wasm')
   })
 

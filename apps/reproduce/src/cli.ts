@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import * as tf from '@tensorflow/tfjs'
 import { isClError } from '@cl/core'
 import { BACKEND_NAMES } from './backend/candidates.js'
+import { formatConvTraining } from './backend/kernels.js'
 import { probeBackends } from './backend/select.js'
 import { loadUserDgp } from './dgp/load-user-dgp.js'
 import { PRESET_NAMES, type Experiment, type PresetName } from './experiments/experiment.js'
@@ -111,6 +112,7 @@ export function createProgram(deps: CliDeps = {}): Command {
       for (const r of rows) {
         const status = r.available ? (r.autoEligible ? 'available' : 'available (forced only)') : 'unavailable'
         io.out(`${r.backend.padEnd(10)} ${status.padEnd(23)} ${r.detail}`)
+        if (r.convTraining !== undefined) io.out(`${''.padEnd(10)} conv-net training: ${formatConvTraining(r.convTraining)}`)
       }
       const auto = rows.find((r) => r.available && r.autoEligible)
       io.out(`auto would choose: ${auto?.backend ?? 'nothing'}`)

@@ -23,4 +23,11 @@ export {
 } from './wasm-threads.js'
 export { useFastWasmMatMul, useStockWasmMatMul, isFastWasmMatMulActive } from './wasm-matmul.js'
 export { useSharedWasmIdentity, useStockWasmIdentity, isSharedWasmIdentityActive } from './wasm-identity.js'
+export {
+  useWasmConvGradients,
+  hasWasmConvGradients,
+  isWasmConvBackpropFilterOurs,
+  removeWasmConvGradients,
+} from './wasm-conv-backprop-filter.js'
+export { useFastWasmConvInput, useStockWasmConvInput, isFastWasmConvInputActive } from './wasm-conv-backprop-input.js'
 export { useFastWasmKernels } from './wasm-kernels.js'

@@ -81,9 +81,10 @@ describe('useSharedWasmIdentity', () => {
 })
 
 describe('useFastWasmKernels', () => {
-  it('installs both replacements', () => {
+  it('installs both replacements and the conv filter-gradient kernel', () => {
     expect(useFastWasmKernels()).toBe(true)
     expect(isSharedWasmIdentityActive()).toBe(true)
     expect(isFastWasmMatMulActive()).toBe(true)
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined()
   })
 })

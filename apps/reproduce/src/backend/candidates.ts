@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import { enableWasmThreads, type WasmThreadsStatus } from '@cl/core'
+import { enableWasmThreads, useWasmConvGradients, type WasmThreadsStatus } from '@cl/core'
 import type { BackendGuards } from './guards.js'
 import { probeWebGpu } from './webgpu-probe.js'
 import { registerWebGpuBackend } from './webgpu-register.js'
@@ -147,6 +147,9 @@ async function registerWasm(threads: number): Promise<Availability> {
   try {
     await import('@tensorflow/tfjs-backend-wasm')
     if (tf.findBackendFactory('wasm') == null) return { ok: false, reason: '@tensorflow/tfjs-backend-wasm registered no backend' }
+    // tfjs-wasm 4.22 has no Conv2DBackpropFilter (tfjs#8474): add @cl/core's right away, so that requiredKernels checks
+    // and `cl-reproduce backends` see that wasm trains conv nets.
+    useWasmConvGradients()
   } catch (error) {
     return { ok: false, reason: `@tensorflow/tfjs-backend-wasm failed to load: ${firstLine(String(error))}` }
   }

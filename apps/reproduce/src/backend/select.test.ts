@@ -5,7 +5,7 @@ import { getPairwiseLseThreads } from '@cl/infonce'
 import { BackendUnavailableError } from '../errors.js'
 import { defaultCandidates, explainTfjsNodeFailure, locateTfjsNode, registerTensorflow, type BackendCandidate, type BackendName } from './candidates.js'
 import { NO_GUARDS, guardsOf, type BackendGuards } from './guards.js'
-import { missingKernels } from './kernels.js'
+import { CONV_TRAINING_KERNELS, convTrainingSupport, formatConvTraining, missingKernels } from './kernels.js'
 import { selectBackend } from './select.js'
 
 const real = (name: BackendName): BackendCandidate => defaultCandidates().find((c) => c.name === name)!
@@ -62,19 +62,40 @@ describe('selectBackend', () => {
     expect(one.detail).toMatch(/single-threaded\); fused InfoNCE kernel: 1 thread$/)
   })
 
-  it('missing kernels: auto skips wasm for conv training, forced wasm refuses with the kernel list', async () => {
-    const needed = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']
+  it('missing kernels: auto skips wasm for what it lacks (gather gradient), forced wasm refuses with the kernel list', async () => {
+    const needed = ['Conv2D', 'UnsortedSegmentSum']
     const sel = await selectBackend({ requiredKernels: needed, candidates: [real('wasm'), real('cpu')] })
     expect(sel.backend).toBe('cpu')
-    expect(sel.attempts[0]).toEqual({ backend: 'wasm', outcome: 'skipped', reason: 'lacks kernels this experiment needs: Conv2DBackpropFilter' })
+    expect(sel.attempts[0]).toEqual({ backend: 'wasm', outcome: 'skipped', reason: 'lacks kernels this experiment needs: UnsortedSegmentSum' })
     const err = await selectBackend({ requested: 'wasm', requiredKernels: needed, candidates: [real('wasm')] }).catch((e) => e)
     expect(isClError(err, 'CL_MISSING_KERNELS')).toBe(true)
-    expect(err.kernels).toEqual(['Conv2DBackpropFilter'])
+    expect(err.kernels).toEqual(['UnsortedSegmentSum'])
+  })
+
+  it("conv training: registering wasm installs @cl/core's Conv2DBackpropFilter, so auto picks wasm for CONV_TRAINING_KERNELS", async () => {
+    const sel = await selectBackend({ requiredKernels: CONV_TRAINING_KERNELS, candidates: [real('wasm'), real('cpu')] })
+    expect(sel.backend).toBe('wasm')
+    expect(missingKernels('wasm', CONV_TRAINING_KERNELS)).toEqual([])
+    expect(convTrainingSupport('wasm')).toEqual({ able: true, missing: [] })
+    expect(formatConvTraining(convTrainingSupport('cpu'))).toBe('yes')
+    expect(formatConvTraining({ able: false, missing: ['Conv2DBackpropFilter'] })).toBe('no (missing: Conv2DBackpropFilter)')
+    // The kernel computes: a conv filter gradient on wasm.
+    const g = tf.tidy(() => {
+      const x = tf.ones([1, 3, 3, 1]) as tf.Tensor4D
+      return tf.grad((w) => tf.sum(tf.conv2d(x, w as tf.Tensor4D, 1, 'valid')))(tf.ones([2, 2, 1, 1]))
+    })
+    expect(Array.from(g.dataSync())).toEqual([4, 4, 4, 4])
+    g.dispose()
+  })
+
+  it('a backend with no kernels registered yet (WebGPU before selection) is reported as checked when selected', () => {
+    expect(convTrainingSupport('no-such-backend')).toEqual({ able: null, missing: [] })
+    expect(formatConvTraining({ able: null, missing: [] })).toMatch(/^checked when selected/)
   })
 
   it('missingKernels reads the real kernel registry', async () => {
     await real('wasm').register()
-    expect(missingKernels('wasm', ['BatchMatMul', 'Conv2DBackpropFilter', 'UnsortedSegmentSum'])).toEqual(['Conv2DBackpropFilter', 'UnsortedSegmentSum'])
+    expect(missingKernels('wasm', ['BatchMatMul', 'Conv2DBackpropFilter', 'UnsortedSegmentSum'])).toEqual(['UnsortedSegmentSum'])
     expect(missingKernels('cpu', ['BatchMatMul', 'Conv2DBackpropFilter', 'UnsortedSegmentSum'])).toEqual([])
   })
 

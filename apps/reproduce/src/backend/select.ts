@@ -4,7 +4,7 @@ import { PAIRWISE_LSE_BACKENDS, setPairwiseLseThreads } from '@cl/infonce'
 import { BackendUnavailableError, MissingKernelsError } from '../errors.js'
 import { BACKEND_NAMES, defaultCandidates, type BackendCandidate, type BackendName } from './candidates.js'
 import type { BackendGuards } from './guards.js'
-import { missingKernels } from './kernels.js'
+import { convTrainingSupport, missingKernels } from './kernels.js'
 
 /** What happened to one backend during selection. */
 export interface SelectionAttempt {
@@ -128,16 +128,27 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   throw new BackendUnavailableError('auto', `no usable backend (${tried})`)
 }
 
+/** One backend as `cl-reproduce backends` shows it. */
+export interface BackendProbe {
+  readonly backend: BackendName
+  readonly available: boolean
+  readonly autoEligible: boolean
+  readonly detail: string
+  /**
+   * Available backends: whether its registered kernels include `CONV_TRAINING_KERNELS` (able null: its kernels register
+   * only when it is selected, WebGPU).
+   */
+  readonly convTraining?: { readonly able: boolean | null; readonly missing: readonly string[] }
+}
+
 /** Probe every backend without selecting one (for `cl-reproduce backends`). */
-export async function probeBackends(
-  candidates: readonly BackendCandidate[] = defaultCandidates(),
-): Promise<{ backend: BackendName; available: boolean; autoEligible: boolean; detail: string }[]> {
-  const rows = []
+export async function probeBackends(candidates: readonly BackendCandidate[] = defaultCandidates()): Promise<BackendProbe[]> {
+  const rows: BackendProbe[] = []
   for (const c of candidates) {
     const a = await c.register()
     rows.push(
       a.ok
-        ? { backend: c.name, available: true, autoEligible: !a.emulatedGpu, detail: a.detail }
+        ? { backend: c.name, available: true, autoEligible: !a.emulatedGpu, detail: a.detail, convTraining: convTrainingSupport(c.name) }
         : { backend: c.name, available: false, autoEligible: false, detail: a.reason },
     )
   }
