@@ -42,3 +42,30 @@ export { ParameterStore } from './parameters.js'
 export { uniqueScope } from './naming.js'
 export { type SeedLike } from './validate.js'
 export { applyToViews } from './apply-views.js'
+export { createConv2d, initConvKernel, kaimingNormalFanOutStd, type Conv2d, type Conv2dOptions } from './conv2d.js'
+export {
+  createBatchNorm2d,
+  isBatchNormVariable,
+  BATCH_NORM_VARIABLES,
+  DEFAULT_BATCH_NORM_MOMENTUM,
+  DEFAULT_BATCH_NORM_EPSILON,
+  type BatchNorm2d,
+  type BatchNorm2dOptions,
+} from './batch-norm.js'
+export {
+  createResNetBlock,
+  BLOCK_EXPANSION,
+  type ResNetBlock,
+  type ResNetBlockOptions,
+  type ResNetBlockType,
+} from './resnet-block.js'
+export {
+  createResNet,
+  resolveResNetArch,
+  resNetOutputDim,
+  RESNET_ARCHS,
+  type ResNetArch,
+  type ResNetArchSpec,
+  type ResNetOptions,
+  type ResNetEncoder,
+} from './resnet.js'
