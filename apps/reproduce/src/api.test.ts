@@ -67,6 +67,6 @@ describe('runExperiment (the API behind cl-reproduce run)', () => {
       expect(isClError(error, 'CL_INVALID_CONFIG'), String(error)).toBe(true)
       expect(existsSync(out)).toBe(false)
     }
-    await expect(runExperiment({ experiment: 'fig9', log: quiet })).rejects.toThrow(/invalid experiment: expected one of fig1-spectrum, table1, fig1-r2-box, fig1-r2-sphere, theory-dynamics, theory-dc-estimate, theory-tau-heuristic, theory-collapse-optimal, theory-batch-rank, received "fig9"/)
+    await expect(runExperiment({ experiment: 'fig9', log: quiet })).rejects.toThrow(/invalid experiment: expected one of fig1-spectrum, table1, fig1-r2-box, fig1-r2-sphere, theory-dynamics, theory-dc-estimate, theory-tau-heuristic, theory-collapse-optimal, theory-batch-rank, table2, fig2, appendix-e, received "fig9"/)
   })
 })

@@ -1,5 +1,21 @@
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CIFAR10_DIR_ENV, CIFAR10_FILES } from './images/data.js'
 import { EXPERIMENTS } from './registry.js'
+
+// The image experiments' paper presets read CIFAR-10 from $CL_CIFAR10_DIR: their preflight only checks the files exist.
+const savedCifarDir = process.env[CIFAR10_DIR_ENV]
+beforeAll(() => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cl-cifar-stub-'))
+  for (const f of CIFAR10_FILES) writeFileSync(path.join(dir, f), '')
+  process.env[CIFAR10_DIR_ENV] = dir
+})
+afterAll(() => {
+  if (savedCifarDir === undefined) delete process.env[CIFAR10_DIR_ENV]
+  else process.env[CIFAR10_DIR_ENV] = savedCifarDir
+})
 
 interface SchemaNode {
   description?: string
@@ -22,7 +38,7 @@ function keys(schema: unknown, at = '', out: { key: string; description: string 
 
 describe('experiment registry', () => {
   it('keeps the CLI ids and their order', () => {
-    expect(EXPERIMENTS.map((e) => e.id)).toEqual(['fig1-spectrum', 'table1', 'fig1-r2-box', 'fig1-r2-sphere', 'theory-dynamics', 'theory-dc-estimate', 'theory-tau-heuristic', 'theory-collapse-optimal', 'theory-batch-rank'])
+    expect(EXPERIMENTS.map((e) => e.id)).toEqual(['fig1-spectrum', 'table1', 'fig1-r2-box', 'fig1-r2-sphere', 'theory-dynamics', 'theory-dc-estimate', 'theory-tau-heuristic', 'theory-collapse-optimal', 'theory-batch-rank', 'table2', 'fig2', 'appendix-e'])
   })
 
   it.each(EXPERIMENTS.map((e) => [e.id, e] as const))('%s: every config key has a one-line description (config --keys prints them)', (_id, e) => {

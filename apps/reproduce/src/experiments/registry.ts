@@ -1,7 +1,10 @@
+import { appendixE } from './appendix-e/index.js'
 import type { Experiment } from './experiment.js'
 import { fig1R2Box, fig1R2Sphere } from './fig1-r2/index.js'
 import { fig1Spectrum } from './fig1-spectrum/index.js'
+import { fig2 } from './fig2/index.js'
 import { table1 } from './table1/index.js'
+import { table2 } from './table2/index.js'
 import { theoryBatchRank } from './theory-batch-rank/index.js'
 import { theoryCollapseOptimal } from './theory-collapse-optimal/index.js'
 import { theoryDcEstimate } from './theory-dc-estimate/index.js'
@@ -21,4 +24,8 @@ export const EXPERIMENTS: readonly Experiment<any>[] = [
   theoryTauHeuristic,
   theoryCollapseOptimal,
   theoryBatchRank,
+  // §4.2 and Appx. E (images)
+  table2,
+  fig2,
+  appendixE,
 ]

@@ -1,0 +1,8 @@
+export * from './config.js'
+export { CIFAR10_DIR_ENV, CIFAR10_FILES, ImageDataMissingError, SUBSET_SEED, subsetIndices, checkImageData, cifar10Dir, evalImages, hasCifar10Files, loadExperimentImages, splitLabels, type ExperimentImages } from './data.js'
+export { excludeFromDecay, stepViews, trainSimclr, type SimclrLoss, type TrainSimclrOptions } from './train-simclr.js'
+export { extractFeatures, firstColumns, readoutScore, type FeatureMatrix, type ReadoutScore } from './features.js'
+export { STANDARDIZE_EPSILON, createBackbone, resNetArch, resumable, trainSimclrVariant, type BeforeAfterFeatures, type SimclrVariant } from './simclr-model.js'
+export { IMAGE_KERNELS } from './kernels.js'
+export { preflightImages } from './preflight.js'
+export { CIFAR10_STEPS_PER_EPOCH, PAPER_IMAGE_SETTING, QUICK_IMAGE_SETTING } from './presets.js'
