@@ -159,6 +159,27 @@ describe('cl-reproduce', () => {
     expect(again.err.at(-1)).toMatch(/exists and is not empty/)
   })
 
+  it('run with several ids runs just those as a group (one root, index in the order given) and refuses repeats and all+ids', async () => {
+    const toyA = { ...toyExperiment, id: 'toy-a' }
+    const toyB = { ...toyExperiment, id: 'toy-b' }
+    const experiments = [toyExperiment, toyA, toyB, failingExperiment]
+    const out = path.join(tmp(), 'group')
+    const r = await cli(['run', 'toy-b', 'toy', '--backend', 'cpu', '--out', out], { experiments })
+    expect(r.code).toBe(0)
+    expect(readdirSync(out).filter((f) => !f.includes('.')).sort()).toEqual(['toy', 'toy-b'])
+    const json = JSON.parse(readFileSync(path.join(out, 'index.json'), 'utf8')) as { experiments: { id: string; status: string }[] }
+    expect(json.experiments.map((e) => [e.id, e.status])).toEqual([['toy-b', 'complete'], ['toy', 'complete']])
+    const twice = await cli(['run', 'toy', 'toy', '--backend', 'cpu', '--out', path.join(tmp(), 'x')], { experiments })
+    expect(twice.code).toBe(2)
+    expect(twice.err.at(-1)).toMatch(/experiment 'toy' is named twice/)
+    const mixed = await cli(['run', 'all', 'toy', '--backend', 'cpu', '--out', path.join(tmp(), 'y')], { experiments })
+    expect(mixed.code).toBe(2)
+    expect(mixed.err.at(-1)).toMatch(/give 'all' alone or experiment ids/)
+    const unknown = await cli(['run', 'toy', 'nope', '--backend', 'cpu', '--out', path.join(tmp(), 'z')], { experiments })
+    expect(unknown.code).toBe(2)
+    expect(unknown.err.at(-1)).toMatch(/unknown experiment 'nope'/)
+  })
+
   describe('run all --jobs N: experiments as child processes', () => {
     const toyA = { ...toyExperiment, id: 'toy-a' }
     const toyB = { ...toyExperiment, id: 'toy-b' }

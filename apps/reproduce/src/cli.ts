@@ -80,6 +80,17 @@ function findExperiment(experiments: readonly Experiment<any>[], id: string): Ex
   throw new CliExit(EXIT_CODES.usage, `unknown experiment '${id}' (available: ${known}, or 'all')`)
 }
 
+/** The experiments named on the command line: 'all' alone, or distinct ids in the order given. */
+function chooseExperiments(experiments: readonly Experiment<any>[], ids: readonly string[]): Experiment<any>[] {
+  if (ids.includes('all')) {
+    if (ids.length > 1) throw new CliExit(EXIT_CODES.usage, `'all' runs every experiment: give 'all' alone or experiment ids (got ${ids.join(' ')})`)
+    return [...experiments]
+  }
+  const repeated = ids.find((id, i) => ids.indexOf(id) !== i)
+  if (repeated !== undefined) throw new CliExit(EXIT_CODES.usage, `experiment '${repeated}' is named twice`)
+  return ids.map((id) => findExperiment(experiments, id))
+}
+
 /** Build the `cl-reproduce` command tree. */
 export function createProgram(deps: CliDeps = {}): Command {
   const experiments = deps.experiments ?? EXPERIMENTS
@@ -137,8 +148,8 @@ export function createProgram(deps: CliDeps = {}): Command {
 
   program
     .command('run')
-    .description("run an experiment (or 'all') and write result.json, report.md and figures into a fresh directory")
-    .argument('<experiment>', "experiment id from 'cl-reproduce list', or 'all'")
+    .description("run an experiment (or several, or 'all') and write result.json, report.md and figures into a fresh directory")
+    .argument('<experiment...>', "experiment id from 'cl-reproduce list', several ids (run as a group, like 'all'), or 'all'")
     .addOption(new Option('--preset <name>', 'quick: minutes on a laptop CPU; paper: the paper settings (GPU territory)').choices(PRESET_NAMES).default('quick'))
     .option('--seed <n>', `first random seed, in [0, 2^53 − 1]`, parseIntArg('--seed', 0, MAX_SEED), 0)
     .option('--seeds <k>', `number of seeds (seed, seed+1, …), at most ${MAX_SEEDS}`, parseIntArg('--seeds', 1, MAX_SEEDS), 1)
@@ -150,10 +161,11 @@ export function createProgram(deps: CliDeps = {}): Command {
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .option('--jobs <n>', 'run all: experiments at once, each in its own process', parseIntArg('--jobs', 1, 64), 1)
     .option('--threads <n>', `CPU threads per process on wasm/cpu (XNNPACK and the fused InfoNCE kernel), 1–${MAX_THREADS}, or auto: the machine's cores / --jobs`, parseThreadsArg, 'auto')
-    .action(async (id: string, opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number; dgp?: string; threads: number | 'auto' }) => {
-      const all = id === 'all'
+    .action(async (ids: string[], opts: { preset: PresetName; seed: number; seeds: number; backend: RunOptions['backend']; out?: string; set: string[]; resume?: string; jobs: number; dgp?: string; threads: number | 'auto' }) => {
+      const chosen = chooseExperiments(experiments, ids)
+      // A group of several ids runs like 'all' restricted to them: one root directory, --jobs, --resume of the root.
+      const all = ids[0] === 'all' || chosen.length > 1
       const threads = opts.threads === 'auto' ? autoThreads(all ? opts.jobs : 1) : opts.threads
-      const chosen = all ? experiments : [findExperiment(experiments, id)]
       // Loaded (and checked) once here, before anything is written; `--jobs` children load the same file again.
       const userDgp = opts.dgp === undefined ? undefined : await loadUserDgp(opts.dgp).catch((error: unknown) => {
         throw new CliExit(EXIT_CODES.usage, error)

@@ -96,6 +96,11 @@ export interface Experiment<C = unknown> {
    * `run all --dgp` it runs on the paper's DGP and the run log says so (its report names the paper DGP as always).
    */
   readonly paperDgpOnly?: string
+  /**
+   * Set (with `paperDgpOnly` giving the reason) when the experiment samples no DGP at all, e.g. the image experiments of
+   * §4.2: `run all --dgp` then logs that it uses no DGP rather than that it runs on the paper's.
+   */
+  readonly usesNoDgp?: boolean
   readonly presets: Record<PresetName, C>
   /**
    * Checks that need the resolved config but no run directory (memory estimates, temperatures that underflow float32,

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isClError } from '@cl/core'
 import type { Experiment } from '../experiments/experiment.js'
-import { planRuns, runExperiments, type RunOptions } from './runner.js'
+import { paperDgpOnlyNote, planRuns, runExperiments, type RunOptions } from './runner.js'
 import { toyExperiment } from './toy-experiment.test-helper.js'
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'cl-runner-'))
@@ -57,6 +57,12 @@ describe('runner (programmatic path)', () => {
     expect(logs).toContain("paper-only: runs on the paper's DGP, --dgp applies to the other experiments (it sweeps the paper DGP)")
     expect(JSON.parse(readFileSync(path.join(out, 'paper-only', 'result.json'), 'utf8')).dgp).toBeUndefined()
     expect(JSON.parse(readFileSync(path.join(out, 'toy2', 'result.json'), 'utf8')).dgp).toEqual({ module: 'inline:test', sha256: null })
+  })
+
+  it('an experiment that uses no DGP (the image experiments) says so in run all --dgp instead of naming the paper DGP', () => {
+    const images: Experiment<{ n: number }> = { ...toyExperiment, id: 'images', paperDgpOnly: 'it trains on images', usesNoDgp: true }
+    expect(paperDgpOnlyNote(images)).toBe('images: uses no DGP, --dgp applies to the other experiments (it trains on images)')
+    expect(paperDgpOnlyNote({ ...images, usesNoDgp: false })).toMatch(/^images: runs on the paper's DGP/)
   })
 
   it("an abort of the caller's signal stops the run: interrupted, never complete", async () => {

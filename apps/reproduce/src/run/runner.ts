@@ -175,7 +175,8 @@ export function planRuns(experiments: readonly Experiment<any>[], options: RunOp
 
 /** The log line of a paper-DGP-only experiment inside `run all --dgp` (in-process and `--jobs` children alike). */
 export function paperDgpOnlyNote(experiment: Experiment<any>): string {
-  return `${experiment.id}: runs on the paper's DGP, --dgp applies to the other experiments (${experiment.paperDgpOnly})`
+  const what = experiment.usesNoDgp === true ? 'uses no DGP' : "runs on the paper's DGP"
+  return `${experiment.id}: ${what}, --dgp applies to the other experiments (${experiment.paperDgpOnly})`
 }
 
 /** The `dgp` entry of run.json / run-all.json / result.json for a user DGP (nothing for the paper's). */

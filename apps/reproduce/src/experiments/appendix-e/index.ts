@@ -30,6 +30,7 @@ export const appendixE: Experiment<AppendixEConfig> = {
   configSchema: appendixEConfigSchema,
   presets: appendixEPresets,
   paperDgpOnly: 'it trains on images (CIFAR-10 / Fashion-MNIST), not on a DGP',
+  usesNoDgp: true,
   preflight: (config) => preflightAppendixE(config),
   async run(context) {
     const { results, source } = await runAppendixE(id, context)

@@ -30,6 +30,7 @@ export const fig2: Experiment<Fig2Config> = {
   configSchema: fig2ConfigSchema,
   presets: fig2Presets,
   paperDgpOnly: 'it trains on images (CIFAR-10 / Fashion-MNIST), not on a DGP',
+  usesNoDgp: true,
   preflight: (config) => {
     preflightImages(config)
     checkTemperature('config.tau', config.tau)

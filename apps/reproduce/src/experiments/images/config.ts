@@ -49,7 +49,7 @@ export const sslTrainSchema = z
     batchSize: int(2).describe('images per step (two views each; paper: 256)'),
     optimizer: z.enum(['lars', 'sgd', 'adam']).describe("'lars' (SimSiam LARS_simclr, paper), 'sgd' or 'adam'"),
     learningRate: positive.describe('peak learning rate (SimSiam: base_lr 0.3 × batch/256)'),
-    momentum: z.number().min(0).lt(1).describe('momentum of LARS / SGD (paper: 0.9; ignored by Adam)'),
+    momentum: z.number().min(0).lt(1).describe('momentum of LARS / SGD (paper preset: 0, what SimSiam LARS_simclr effectively applies; ignored by Adam)'),
     weightDecay: z.number().min(0).describe('coupled L2 weight decay on weights, not on biases and BN parameters (paper: 1e-6)'),
     warmupSteps: int(0).describe('linear warm-up steps from 0 (paper: 10 epochs = 1 950)'),
     cosineSteps: int(1).describe('steps the cosine decay spans after the warm-up (paper: 790 epochs = 154 050, SimSiam stops at epoch 100)'),

@@ -5,7 +5,9 @@ export const CIFAR10_STEPS_PER_EPOCH = 195
 
 /**
  * The paper's CIFAR-10 setting (§4.2, "the code from [10]" = PatrickHua/SimSiam configs/simclr_cifar.yaml with a
- * ResNet-50): CIFAR stem, batch 256, LARS (momentum 0.9 — missing from the yaml, issue #32), lr 0.3·256/256,
+ * ResNet-50): CIFAR stem, batch 256, LARS with momentum 0 (the yaml lacks the key, issue #32, and users add 0.9, but
+ * `LARS_simclr.step` never stores its velocity, so every update of the reference is momentum-free; `--set
+ * train.momentum=0.9` gives SimCLR's intended LARS), lr 0.3·256/256,
  * weight decay 1e-6, 10 warm-up epochs, cosine over the remaining 790 of num_epochs 800 but stop_at_epoch 100; readout
  * on all 50 000 / 10 000 images. Needs a GPU backend (tensorflow or webgpu).
  */
@@ -18,7 +20,7 @@ export const PAPER_IMAGE_SETTING: ImageExperimentConfig = {
     batchSize: 256,
     optimizer: 'lars',
     learningRate: 0.3,
-    momentum: 0.9,
+    momentum: 0,
     weightDecay: 1e-6,
     warmupSteps: 10 * CIFAR10_STEPS_PER_EPOCH,
     cosineSteps: 790 * CIFAR10_STEPS_PER_EPOCH,

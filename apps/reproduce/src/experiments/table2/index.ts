@@ -28,6 +28,7 @@ export const table2: Experiment<Table2Config> = {
   configSchema: table2ConfigSchema,
   presets: table2Presets,
   paperDgpOnly: 'it trains on images (CIFAR-10 / Fashion-MNIST), not on a DGP',
+  usesNoDgp: true,
   preflight: (config) => preflightTable2(config),
   async run(context) {
     const { results, numClasses, source } = await runTable2(id, context)
