@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { InvalidConfigError, ShapeMismatchError } from './errors.js'
+import { WASM_BACKEND as BACKEND, wasmKernel, type ConvGradientAttrs, type DisposingBackend } from './wasm-kernel-parts.js'
 
 /**
  * A `Conv2DBackpropFilter` kernel for the tfjs `wasm` backend (tfjs 4.22 has none: tfjs#8474), so `tf.grad` of
@@ -17,7 +18,6 @@ import { InvalidConfigError, ShapeMismatchError } from './errors.js'
  * magnitude). NHWC and dilation 1 only, as tfjs-core's conv2d gradient itself.
  */
 
-const BACKEND = 'wasm'
 const KERNEL = 'Conv2DBackpropFilter'
 /** wasm kernels the composition calls. */
 const PARTS = ['Transpose', 'Conv2D', 'Slice'] as const
@@ -27,23 +27,12 @@ const MARK = Symbol.for('@cl/core/wasm-conv-backprop-filter')
 
 type MarkedKernelFunc = tf.KernelFunc & { [MARK]?: true }
 
-interface DisposingBackend {
-  disposeData(dataId: object, force?: boolean): boolean
-}
-
-interface BackpropFilterAttrs {
-  strides: number | [number, number]
-  pad: 'same' | 'valid' | number | readonly (readonly [number, number])[]
-  dataFormat?: 'NHWC' | 'NCHW'
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+interface BackpropFilterAttrs extends ConvGradientAttrs {
   filterShape: [number, number, number, number]
-  dilations?: number | [number, number]
 }
 
 function kernel(name: string): tf.KernelFunc {
-  const config = tf.getKernel(name, BACKEND)
-  if (config === undefined) throw new Error(`wasm kernel '${name}' is not registered (needed by ${KERNEL})`)
-  return config.kernelFunc
+  return wasmKernel(name, KERNEL)
 }
 
 const conv2dBackpropFilterWasm: MarkedKernelFunc = (args) => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { WASM_BACKEND as BACKEND, wasmKernel, type ConvGradientAttrs, type DisposingBackend } from './wasm-kernel-parts.js'
 
 /**
  * A faster `Conv2DBackpropInput` (the input gradient of `tf.conv2d`, also `tf.conv2dTranspose`) on the tfjs `wasm`
@@ -13,7 +14,6 @@ import * as tf from '@tensorflow/tfjs'
  * to the stock kernel for what it does not cover (NCHW, dilations, a padding wider than the filter).
  */
 
-const BACKEND = 'wasm'
 const KERNEL = 'Conv2DBackpropInput'
 const PARTS = ['PadV2', 'Slice', 'Reverse', 'Transpose', 'Conv2D'] as const
 
@@ -22,21 +22,12 @@ const ORIGINAL = Symbol.for('@cl/core/wasm-conv-backprop-input/original')
 
 type WrappedKernelFunc = tf.KernelFunc & { [ORIGINAL]?: tf.KernelConfig }
 
-interface DisposingBackend {
-  disposeData(dataId: object, force?: boolean): boolean
-}
-
-interface BackpropInputAttrs {
-  strides: number | [number, number]
-  pad: 'same' | 'valid' | number | readonly (readonly [number, number])[]
-  dataFormat?: 'NHWC' | 'NCHW'
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+interface BackpropInputAttrs extends ConvGradientAttrs {
   inputShape: [number, number, number, number]
-  dilations?: number | [number, number]
 }
 
 function kernel(name: string): tf.KernelFunc {
-  return tf.getKernel(name, BACKEND)!.kernelFunc
+  return wasmKernel(name, KERNEL)
 }
 
 function view(t: tf.TensorInfo, shape: number[]): tf.TensorInfo {

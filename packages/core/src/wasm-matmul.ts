@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import type { DisposingBackend } from './wasm-kernel-parts.js'
 
 /**
  * Faster transposed matrix products on the tfjs `wasm` backend (tfjs 4.22).
@@ -22,9 +23,6 @@ const ORIGINAL = Symbol.for('@cl/core/wasm-matmul/original')
 
 type WrappedKernelFunc = tf.KernelFunc & { [ORIGINAL]?: tf.KernelConfig }
 
-interface DisposingBackend {
-  disposeData(dataId: object, force?: boolean): boolean
-}
 
 /** The registered wasm config of `kernelName`, or undefined. */
 function registered(kernelName: string): tf.KernelConfig | undefined {
