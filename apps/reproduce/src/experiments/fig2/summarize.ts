@@ -1,5 +1,5 @@
 import type { ExperimentOutput } from '../experiment.js'
-import { describeImageSetup } from '../table2/summarize.js'
+import { describeImageSetup, projectionHead } from '../table2/summarize.js'
 import { aggregateFig2, fig2Claims, type Fig2Results } from './claims.js'
 import type { Fig2Config } from './config.js'
 import { fig2Figures } from './figures.js'
@@ -21,7 +21,7 @@ export async function summarizeFig2(config: Fig2Config, results: Fig2Results, op
   const reportMarkdown = [
     describeImageSetup(config, options.source),
     '',
-    `Projection head D → D → ${config.projector.outputDim}, NT-Xent τ = ${config.tau}. Spectra: covariance of the ${config.data.readoutTestImages} test representations (eval mode, un-augmented); ` +
+    `Projection head ${projectionHead(config)}, NT-Xent τ = ${config.tau}. Spectra: covariance of the ${config.data.readoutTestImages} test representations (eval mode, un-augmented); ` +
       '"after" = the projector output as the loss sees it (ℓ2-normalised for regular; standardised with running statistics for w/o norm), "before" = backbone features; eigenvalues divided by their sum, sorted.',
     '',
     '| model | representation | width | effective rank | effective rank / width | eigenvalues < 10⁻³ λ_max |',

@@ -39,3 +39,13 @@ describe('table2 claims', () => {
     expect(ours['wo-norm'].before).toEqual({ mean: 2, std: 0, n: 1 })
   })
 })
+
+describe('table2 report: projection head widths', () => {
+  it('names the backbone width of each preset (SimSiam projection_MLP D → D → out)', async () => {
+    const { projectionHead } = await import('./summarize.js')
+    const { table2Presets } = await import('./presets.js')
+    expect(projectionHead(table2Presets.quick)).toBe('64 → 64 → 32')
+    expect(projectionHead(table2Presets.paper)).toBe('2048 → 2048 → 256')
+    expect(projectionHead({ ...table2Presets.quick, backbone: { arch: 'resnet-small-2', zeroInitResidual: true } })).toBe('64 → 64 → 32')
+  })
+})

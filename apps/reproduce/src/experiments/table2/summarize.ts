@@ -1,4 +1,6 @@
+import { resNetOutputDim } from '@cl/models'
 import type { ExperimentOutput } from '../experiment.js'
+import { resNetArch } from '../images/simclr-model.js'
 import type { ImageExperimentConfig } from '../images/config.js'
 import { formatMeanStd } from '../stats.js'
 import { aggregateTable2, table2Claims, type Table2Results } from './claims.js'
@@ -31,7 +33,7 @@ export async function summarizeTable2(config: Table2Config, results: Table2Resul
   const reportMarkdown = [
     describeImageSetup(config, options.source),
     '',
-    `Projection head ${'D → D → '}${config.projector.outputDim}; NT-Xent τ = ${config.tau} (regular, w/o norm); diff. τ: τ = ${config.diffTau.first} on projection dims 1–${half}, ${config.diffTau.rest} on ${half + 1}–${config.projector.outputDim}. ` +
+    `Projection head ${projectionHead(config)}; NT-Xent τ = ${config.tau} (regular, w/o norm); diff. τ: τ = ${config.diffTau.first} on projection dims 1–${half}, ${config.diffTau.rest} on ${half + 1}–${config.projector.outputDim}. ` +
       '"After" = the projector output as the loss sees it (ℓ2-normalised for regular, standardised for w/o norm), "before" = the backbone features; readout = L-BFGS logistic regression on frozen un-augmented features.',
     '',
     `| model | paper after p. | paper before p. | ours after p. | ours before p. |`,
@@ -47,4 +49,10 @@ export async function summarizeTable2(config: Table2Config, results: Table2Resul
     figures: await table2Figures(ours, seeds, config.data.dataset),
     reportMarkdown,
   }
+}
+
+/** The projection head's widths, e.g. `64 → 64 → 32` (SimSiam projection_MLP: backbone D → D → projection). */
+export function projectionHead(config: ImageExperimentConfig & { projector: { outputDim: number } }): string {
+  const d = resNetOutputDim(resNetArch(config.backbone.arch))
+  return `${d} → ${d} → ${config.projector.outputDim}`
 }
