@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { InvalidConfigError, ShapeMismatchError } from './errors.js'
-import { WASM_BACKEND as BACKEND, wasmKernel, type ConvGradientAttrs, type DisposingBackend } from './wasm-kernel-parts.js'
+import { WASM_BACKEND as BACKEND, composeWasmKernels, type ConvGradientAttrs } from './wasm-kernel-parts.js'
 
 /**
  * A `Conv2DBackpropFilter` kernel for the tfjs `wasm` backend (tfjs 4.22 has none: tfjs#8474), so `tf.grad` of
@@ -31,9 +31,6 @@ interface BackpropFilterAttrs extends ConvGradientAttrs {
   filterShape: [number, number, number, number]
 }
 
-function kernel(name: string): tf.KernelFunc {
-  return wasmKernel(name, KERNEL)
-}
 
 const conv2dBackpropFilterWasm: MarkedKernelFunc = (args) => {
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
@@ -70,14 +67,7 @@ const conv2dBackpropFilterWasm: MarkedKernelFunc = (args) => {
     // tfjs-core's conv2d gradient (Conv2D_grad.ts) refuses dilations > 1 before it gets here.
     throw new InvalidConfigError(`${KERNEL}.dilations`, '1 (the wasm kernel of @cl/core, like the conv2d gradient of tfjs-core)', dilations)
   }
-  const backend = args.backend as unknown as DisposingBackend
-  const call = (name: string, inputs: tf.NamedTensorInfoMap, kernelAttrs: tf.NamedAttrMap): tf.TensorInfo =>
-    kernel(name)({ inputs, backend: args.backend, attrs: kernelAttrs }) as tf.TensorInfo
-  const temporaries: tf.TensorInfo[] = []
-  const temp = (t: tf.TensorInfo): tf.TensorInfo => {
-    temporaries.push(t)
-    return t
-  }
+  const { call, temp, free } = composeWasmKernels(args.backend, KERNEL)
   try {
     if (n * ho * wo === 0 || cin === 0 || cout === 0) throw new ShapeMismatchError(`${KERNEL}.dy (non-empty)`, [n, ho, wo, cout], dy.shape)
     // As a convolution: batch ↔ channels swapped, x̂ᵀ [Cin, H, W, N] ⊛ dyᵀ [Ho, Wo, N, Cout] with dilation = stride.
@@ -97,7 +87,7 @@ const conv2dBackpropFilterWasm: MarkedKernelFunc = (args) => {
     // [Cin, kh, kw, Cout] → [kh, kw, Cin, Cout]
     return call('Transpose', { x: grad }, { perm: [1, 2, 0, 3] })
   } finally {
-    for (const t of temporaries) if (t !== x) backend.disposeData(t.dataId)
+    free(x)
   }
 }
 conv2dBackpropFilterWasm[MARK] = true

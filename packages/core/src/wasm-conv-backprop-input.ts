@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { WASM_BACKEND as BACKEND, wasmKernel, type ConvGradientAttrs, type DisposingBackend } from './wasm-kernel-parts.js'
+import { WASM_BACKEND as BACKEND, composeWasmKernels, type ConvGradientAttrs } from './wasm-kernel-parts.js'
 
 /**
  * A faster `Conv2DBackpropInput` (the input gradient of `tf.conv2d`, also `tf.conv2dTranspose`) on the tfjs `wasm`
@@ -24,10 +24,6 @@ type WrappedKernelFunc = tf.KernelFunc & { [ORIGINAL]?: tf.KernelConfig }
 
 interface BackpropInputAttrs extends ConvGradientAttrs {
   inputShape: [number, number, number, number]
-}
-
-function kernel(name: string): tf.KernelFunc {
-  return wasmKernel(name, KERNEL)
 }
 
 function view(t: tf.TensorInfo, shape: number[]): tf.TensorInfo {
@@ -62,14 +58,7 @@ function wrap(original: tf.KernelConfig): tf.KernelConfig {
     const right = w + kw - 1 - padLeft - wo * sw
     const covered = padTop >= 0 && padLeft >= 0 && bottom > -sh && right > -sw
     if (!covered || n * ho * wo * cin * cout === 0 || dy.shape.join() !== [n, ho, wo, cout].join()) return original.kernelFunc(args)
-    const backend = args.backend as unknown as DisposingBackend
-    const call = (name: string, inputs: tf.NamedTensorInfoMap, kernelAttrs: tf.NamedAttrMap): tf.TensorInfo =>
-      kernel(name)({ inputs, backend: args.backend, attrs: kernelAttrs }) as tf.TensorInfo
-    const temporaries: tf.TensorInfo[] = []
-    const temp = (t: tf.TensorInfo): tf.TensorInfo => {
-      temporaries.push(t)
-      return t
-    }
+    const { call, temp, free } = composeWasmKernels(args.backend, KERNEL)
     try {
       let d = dy
       if (sh > 1 || sw > 1) {
@@ -90,7 +79,7 @@ function wrap(original: tf.KernelConfig): tf.KernelConfig {
       const pad = [[0, 0], [padTop, Math.max(bottom, 0)], [padLeft, Math.max(right, 0)], [0, 0]]
       return call('Conv2D', { x: d, filter: swapped }, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1 })
     } finally {
-      for (const t of temporaries) backend.disposeData(t.dataId)
+      free()
     }
   }
   kernelFunc[ORIGINAL] = original

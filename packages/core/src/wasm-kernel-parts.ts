@@ -28,3 +28,32 @@ export function wasmKernel(name: string, neededBy: string): tf.KernelFunc {
   if (config === undefined) throw new Error(`wasm kernel '${name}' is not registered (needed by ${neededBy})`)
   return config.kernelFunc
 }
+
+/** The `backend` a `tf.KernelFunc` receives. */
+export type KernelCallBackend = Parameters<tf.KernelFunc>[0]['backend']
+
+/** Runs wasm kernels inside a composed kernel and frees the intermediates it marked. */
+export interface WasmKernelComposer {
+  /** Run wasm's `name` kernel on `inputs` with `attrs`. */
+  call(name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.TensorInfo
+  /** Mark `t` as an intermediate to free; returns it. */
+  temp(t: tf.TensorInfo): tf.TensorInfo
+  /** Free every marked intermediate except `keep` (an input a kernel handed back unchanged must survive). */
+  free(...keep: tf.TensorInfo[]): void
+}
+
+/** A {@link WasmKernelComposer} for a kernel call's `backend`; `neededBy` names the composed kernel in errors. */
+export function composeWasmKernels(backend: KernelCallBackend, neededBy: string): WasmKernelComposer {
+  const temporaries: tf.TensorInfo[] = []
+  return {
+    call: (name, inputs, attrs) => wasmKernel(name, neededBy)({ inputs, backend, attrs }) as tf.TensorInfo,
+    temp: (t) => {
+      temporaries.push(t)
+      return t
+    },
+    free: (...keep) => {
+      for (const t of temporaries) if (!keep.includes(t)) (backend as unknown as DisposingBackend).disposeData(t.dataId)
+      temporaries.length = 0
+    },
+  }
+}
