@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { NamedVariables } from '@cl/models'
-import { checkState, checkStepRate, positiveFinite, readSlots, resolveDecay, unitInterval, zeroSlots, type DecayOptions, type Optimizer } from './optimizer-state.js'
+import { createMomentumOptimizer, positiveFinite, resolveDecay, unitInterval, type DecayOptions, type Optimizer } from './optimizer-state.js'
 import { DEFAULT_MOMENTUM } from './sgd.js'
 
 /** LARS's trust coefficient η when none is given: 1e-3, `trust_coef` of PatrickHua/SimSiam's LARS_simclr. */
@@ -40,55 +40,26 @@ export function createLars(variables: NamedVariables, options: LarsOptions): Lar
   const eta = positiveFinite('larsEta', options.larsEta ?? DEFAULT_LARS_ETA)
   const params = [...variables].filter(([, p]) => p.trainable)
   const { weightDecay, excluded } = resolveDecay(options, params.map(([name]) => name))
-  const buffers = zeroSlots(params)
-  const m = tf.scalar(momentum)
   const wd = tf.scalar(weightDecay)
   const etaScalar = tf.scalar(eta)
   const zero = tf.scalar(0)
   const one = tf.scalar(1)
-  let t = 0
-  let disposed = false
-  return {
-    name: 'lars',
-    get t() {
-      return t
+  return createMomentumOptimizer(
+    {
+      name: 'lars',
+      params,
+      momentum,
+      rateInBuffer: true,
+      increment: (name, p, gradient, rate) => {
+        if (excluded.has(name)) return tf.mul(gradient, rate)
+        const g = weightDecay > 0 ? tf.add(gradient, tf.mul(p, wd)) : gradient
+        const wNorm = tf.sqrt(tf.sum(tf.square(p)))
+        const gNorm = tf.sqrt(tf.sum(tf.square(g)))
+        const trust = tf.where(tf.logicalAnd(tf.greater(wNorm, zero), tf.greater(gNorm, zero)), tf.div(tf.mul(wNorm, etaScalar), gNorm), one)
+        return tf.mul(g, tf.mul(rate, trust))
+      },
+      constants: [wd, etaScalar, zero, one],
     },
-    apply(grads, lr = learningRate) {
-      checkStepRate(lr)
-      tf.tidy(() => {
-        const rate = tf.scalar(lr)
-        for (const [name, p] of params) {
-          const gradient = grads.get(name)
-          if (gradient === undefined) continue
-          let step: tf.Tensor
-          if (excluded.has(name)) step = tf.mul(gradient, rate)
-          else {
-            const g = weightDecay > 0 ? tf.add(gradient, tf.mul(p, wd)) : gradient
-            const wNorm = tf.sqrt(tf.sum(tf.square(p)))
-            const gNorm = tf.sqrt(tf.sum(tf.square(g)))
-            const trust = tf.where(tf.logicalAnd(tf.greater(wNorm, zero), tf.greater(gNorm, zero)), tf.div(tf.mul(wNorm, etaScalar), gNorm), one)
-            step = tf.mul(g, tf.mul(rate, trust))
-          }
-          const buffer = buffers.get(name)!
-          const next = momentum === 0 ? step : tf.add(tf.mul(buffer, m), step)
-          p.assign(tf.sub(p, next))
-          if (momentum !== 0) buffer.assign(next)
-        }
-      })
-      t += 1
-    },
-    async getState() {
-      return { t, m: await readSlots(buffers), v: {} }
-    },
-    setState(state) {
-      checkState(state, params, ['m'])
-      for (const [name, p] of params) tf.tidy(() => buffers.get(name)!.assign(tf.tensor(state.m[name]!.values, p.shape, 'float32')))
-      t = state.t
-    },
-    dispose() {
-      if (disposed) return
-      disposed = true
-      tf.dispose([...buffers.values(), m, wd, etaScalar, zero, one])
-    },
-  }
+    learningRate,
+  )
 }

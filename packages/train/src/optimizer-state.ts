@@ -121,3 +121,65 @@ export function zeroSlots(params: readonly [string, tf.Variable][]): Map<string,
   // tidy frees the zeros; variables outlive it.
   return new Map(params.map(([name, p]) => [name, tf.tidy(() => tf.variable(tf.zerosLike(p), false))]))
 }
+
+/** What distinguishes SGD from LARS inside {@link createMomentumOptimizer}. */
+export interface MomentumRule<N extends OptimizerName> {
+  readonly name: N
+  /** The trainable variables by local name. */
+  readonly params: readonly [string, tf.Variable][]
+  readonly momentum: number
+  /** Whether the learning rate is inside the buffer (LARS: v ← m·v + lr·…; w ← w − v) or outside (SGD: w ← w − lr·v). */
+  readonly rateInBuffer: boolean
+  /** The term added to m·v for one variable (created inside the update's tidy). */
+  increment(name: string, p: tf.Variable, gradient: tf.Tensor, rate: tf.Scalar): tf.Tensor
+  /** Tensors the rule owns, released with the optimizer. */
+  readonly constants: readonly tf.Tensor[]
+}
+
+/**
+ * The shell shared by SGD and LARS: one momentum buffer v per variable (zero at first, checkpointed as the state's `m`),
+ * the update count and disposal. Per variable with a gradient: v ← m·v + increment (v ← increment when m = 0, without
+ * touching the buffer), then w ← w − v or w ← w − lr·v.
+ */
+export function createMomentumOptimizer<N extends OptimizerName>(rule: MomentumRule<N>, learningRate: number): Optimizer & { readonly name: N } {
+  const { params, momentum } = rule
+  const buffers = zeroSlots(params)
+  const m = tf.scalar(momentum)
+  let t = 0
+  let disposed = false
+  return {
+    name: rule.name,
+    get t() {
+      return t
+    },
+    apply(grads, lr = learningRate) {
+      checkStepRate(lr)
+      tf.tidy(() => {
+        const rate = tf.scalar(lr)
+        for (const [name, p] of params) {
+          const gradient = grads.get(name)
+          if (gradient === undefined) continue
+          const step = rule.increment(name, p, gradient, rate)
+          const buffer = buffers.get(name)!
+          const next = momentum === 0 ? step : tf.add(tf.mul(buffer, m), step)
+          p.assign(tf.sub(p, rule.rateInBuffer ? next : tf.mul(next, rate)))
+          if (momentum !== 0) buffer.assign(next)
+        }
+      })
+      t += 1
+    },
+    async getState() {
+      return { t, m: await readSlots(buffers), v: {} }
+    },
+    setState(state) {
+      checkState(state, params, ['m'])
+      for (const [name, p] of params) tf.tidy(() => buffers.get(name)!.assign(tf.tensor(state.m[name]!.values, p.shape, 'float32')))
+      t = state.t
+    },
+    dispose() {
+      if (disposed) return
+      disposed = true
+      tf.dispose([...buffers.values(), m, ...rule.constants])
+    },
+  }
+}

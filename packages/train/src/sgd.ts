@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { NamedVariables } from '@cl/models'
-import { checkState, checkStepRate, positiveFinite, readSlots, resolveDecay, unitInterval, zeroSlots, type DecayOptions, type Optimizer } from './optimizer-state.js'
+import { createMomentumOptimizer, positiveFinite, resolveDecay, unitInterval, type DecayOptions, type Optimizer } from './optimizer-state.js'
 
 /** Momentum of SGD and LARS when none is given: 0.9, the value users add to SimSiam's simclr_cifar.yaml (its issues #27, #32). */
 export const DEFAULT_MOMENTUM = 0.9
@@ -30,44 +30,16 @@ export function createSgd(variables: NamedVariables, options: SgdOptions): Sgd {
   const params = [...variables].filter(([, p]) => p.trainable)
   const { weightDecay, excluded } = resolveDecay(options, params.map(([name]) => name))
   const decays = (name: string) => weightDecay > 0 && !excluded.has(name)
-  const buffers = zeroSlots(params)
-  const m = tf.scalar(momentum)
   const wd = tf.scalar(weightDecay)
-  let t = 0
-  let disposed = false
-  return {
-    name: 'sgd',
-    get t() {
-      return t
+  return createMomentumOptimizer(
+    {
+      name: 'sgd',
+      params,
+      momentum,
+      rateInBuffer: false,
+      increment: (name, p, gradient) => (decays(name) ? tf.add(gradient, tf.mul(p, wd)) : gradient),
+      constants: [wd],
     },
-    apply(grads, lr = learningRate) {
-      checkStepRate(lr)
-      tf.tidy(() => {
-        const rate = tf.scalar(lr)
-        for (const [name, p] of params) {
-          const gradient = grads.get(name)
-          if (gradient === undefined) continue
-          const g = decays(name) ? tf.add(gradient, tf.mul(p, wd)) : gradient
-          const buffer = buffers.get(name)!
-          const next = momentum === 0 ? g : tf.add(tf.mul(buffer, m), g)
-          p.assign(tf.sub(p, tf.mul(next, rate)))
-          if (momentum !== 0) buffer.assign(next)
-        }
-      })
-      t += 1
-    },
-    async getState() {
-      return { t, m: await readSlots(buffers), v: {} }
-    },
-    setState(state) {
-      checkState(state, params, ['m'])
-      for (const [name, p] of params) tf.tidy(() => buffers.get(name)!.assign(tf.tensor(state.m[name]!.values, p.shape, 'float32')))
-      t = state.t
-    },
-    dispose() {
-      if (disposed) return
-      disposed = true
-      tf.dispose([...buffers.values(), m, wd])
-    },
-  }
+    learningRate,
+  )
 }
