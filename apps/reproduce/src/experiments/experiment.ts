@@ -74,6 +74,24 @@ export interface ExperimentContext<C> {
   readonly signal: AbortSignal
 }
 
+/**
+ * How single-seed runs of an experiment combine in a sweep (`cl-reproduce collect`): each task of a sweep is one run
+ * with `--seeds 1`; collect groups the tasks of a grid point and asks the experiment for its headline numbers and,
+ * where it can, for its own tables, claims and figures over all of the point's seeds.
+ */
+export interface SweepSupport<C> {
+  /**
+   * The headline numbers of one finished run, from its result.json `metrics` (and resolved config): name → value, in
+   * the order the sweep report shows them. Names are short and stable, e.g. `box L_CL (f_InfoNCE)`.
+   */
+  scalars(metrics: Record<string, unknown>, config: C): Record<string, number>
+  /**
+   * The experiment's own output (report tables, claims, figures) over several single-seed runs of one config, as
+   * `cl-reproduce run --seeds K` would write it: `metrics` are the result.json metrics of each seed's run, in seed order.
+   */
+  combineSeeds?(config: C, metrics: readonly Record<string, unknown>[], options: { readonly userDgp?: UserDgp }): Promise<ExperimentOutput>
+}
+
 export const PRESET_NAMES = ['quick', 'paper'] as const
 export type PresetName = (typeof PRESET_NAMES)[number]
 
@@ -108,5 +126,7 @@ export interface Experiment<C = unknown> {
    * written.
    */
   preflight?(config: C, options: { readonly userDgp?: UserDgp }): void
+  /** Sweep support (`cl-reproduce collect`); without it a sweep reports the claims' hold rates only. */
+  readonly sweep?: SweepSupport<C>
   run(context: ExperimentContext<C>): Promise<ExperimentOutput>
 }
