@@ -37,6 +37,12 @@ export function nodeSpawner(entry: string): ChildSpawner {
 export interface ParallelJob {
   readonly id: string
   readonly args: readonly string[]
+  /** Where the child's lines go instead of the default (stdout as is, stderr prefixed `[id]`); e.g. a log file. */
+  readonly onLine?: (stream: 'out' | 'err', line: string) => void
+  /** Replaces the default `[id] started: …` line. */
+  readonly onStart?: () => void
+  /** Called with the child's exit code; replaces the default `[id] exited with code n` line. */
+  readonly onExit?: (code: number) => void
 }
 
 export interface ParallelOptions {
@@ -45,12 +51,14 @@ export interface ParallelOptions {
   readonly spawn: ChildSpawner
   readonly out: (line: string) => void
   readonly err: (line: string) => void
+  /** Independent jobs (sweep tasks): a failure does not stop new starts; the first failing code is still returned. */
+  readonly keepGoing?: boolean
 }
 
 /**
  * Run independent experiments as child processes, at most `jobs` at a time. Child stdout lines (the verdict lines) are
- * passed on as they are, stderr lines prefixed with `[id]`. A failure stops new starts (as in the sequential `run all`)
- * and the running ones finish; SIGINT/SIGTERM are forwarded so every child checkpoints and is marked interrupted.
+ * passed on as they are, stderr lines prefixed with `[id]` (unless a job routes them itself). A failure stops new starts
+ * (as in the sequential `run all`; with `keepGoing`, as sweeps run, it does not) and the running ones finish; SIGINT/SIGTERM are forwarded so every child checkpoints and is marked interrupted.
  * Returns the exit code: 0, the first failing child's code, or 130 / 143 when stopped by SIGINT / SIGTERM.
  */
 export async function runInParallel(jobs: readonly ParallelJob[], options: ParallelOptions): Promise<number> {
@@ -69,17 +77,17 @@ export async function runInParallel(jobs: readonly ParallelJob[], options: Paral
   process.on('SIGTERM', onSigterm)
   try {
     const worker = async (): Promise<void> => {
-      while (next < jobs.length && exitCode === 0 && stopped === null) {
+      while (next < jobs.length && (exitCode === 0 || options.keepGoing === true) && stopped === null) {
         const job = jobs[next++]!
-        options.err(`[${job.id}] started: cl-reproduce ${job.args.join(' ')}`)
-        const child = options.spawn(job.args, (stream, line) => (stream === 'out' ? options.out(line) : options.err(`[${job.id}] ${line}`)))
+        if (job.onStart !== undefined) job.onStart()
+        else options.err(`[${job.id}] started: cl-reproduce ${job.args.join(' ')}`)
+        const child = options.spawn(job.args, job.onLine ?? ((stream, line) => (stream === 'out' ? options.out(line) : options.err(`[${job.id}] ${line}`))))
         running.add(child)
         const code = await child.done
         running.delete(child)
-        if (code !== 0) {
-          options.err(`[${job.id}] exited with code ${code}`)
-          if (exitCode === 0) exitCode = code
-        }
+        if (job.onExit !== undefined) job.onExit(code)
+        else if (code !== 0) options.err(`[${job.id}] exited with code ${code}`)
+        if (code !== 0 && exitCode === 0) exitCode = code
       }
     }
     await Promise.all(Array.from({ length: Math.min(options.jobs, jobs.length) }, worker))

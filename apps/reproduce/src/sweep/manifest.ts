@@ -126,3 +126,9 @@ export function taskStatus(sweepDir: string, task: Pick<SweepTask, 'dir'>): Task
   }
   return { state: 'stopped' }
 }
+
+/** "1 grid point" / "4 grid points": the number of grid points of a sweep, for log lines. */
+export function pointsLabel(manifest: Pick<SweepManifest, 'tasks' | 'seeds'>): string {
+  const points = manifest.tasks.length / manifest.seeds
+  return `${points} grid point${points === 1 ? '' : 's'}`
+}
