@@ -26,13 +26,15 @@ now_ms() { date +%s%3N; }
 DAEMONS=(munged slurmctld slurmd)
 pidfile() { echo "$statedir/run/$1.pid"; }
 
-# The pid in a pid file when that process is alive, else nothing.
+# The pid in a pid file when that process is alive and is that daemon, else nothing.
 live_pid() {
   local f pid
   f=$(pidfile "$1")
   [ -s "$f" ] || return 1
   pid=$(tr -dc '0-9' <"$f")
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  # A stale pid file whose pid now belongs to another program does not count (and is never signalled).
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ] || return 1
   echo "$pid"
 }
 
@@ -93,8 +95,12 @@ start_failed() {
   log "start failed: $1"
   print_logs
   stop_daemons
+  log "start failed: $1 (logs above)"
   exit 1
 }
+
+# True when something accepts TCP connections on 127.0.0.1:<port> (bash's /dev/tcp: no ss/netstat needed).
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 write_conf() {
   local host=$1 cpus=$2 mem=$3
@@ -148,7 +154,7 @@ EOF
 }
 
 do_start() {
-  local name pid host cpus memkb mem t0 state tries
+  local name pid host cpus memkb mem t0 state tries port
   for name in "${DAEMONS[@]}"; do
     if pid=$(live_pid "$name"); then
       echo "slurm-test-cluster: already running in $statedir ($name pid $pid); stop it first" >&2
@@ -178,6 +184,12 @@ do_start() {
   [ "$mem" -lt 256 ] && mem=256
   CTLD_PORT=${SLURM_TEST_CTLD_PORT:-16817}
   SLURMD_PORT=${SLURM_TEST_SLURMD_PORT:-16818}
+  for port in "$CTLD_PORT" "$SLURMD_PORT"; do
+    if port_busy "$port"; then
+      log "port $port on 127.0.0.1 is in use; choose others with SLURM_TEST_CTLD_PORT / SLURM_TEST_SLURMD_PORT"
+      exit 1
+    fi
+  done
   write_conf "$host" "$cpus" "$mem"
   export SLURM_CONF="$statedir/slurm.conf"
 
@@ -218,6 +230,23 @@ do_start() {
     [ $tries -gt 150 ] && start_failed "node not idle after 30 s (sinfo says '${state:-nothing}')"
     sleep 0.2
   done
+  local t_idle=$(($(now_ms) - t0))
+
+  # A warm-up job proves the whole path (munge credential, slurmd launch, slurmstepd) and absorbs slurmctld's first
+  # scheduling pass, which comes ~3 s after it starts; afterwards a job starts within ~1 s of sbatch.
+  local jobid jobstate
+  jobid=$(cd "$statedir" && sbatch --parsable --job-name=warmup --output=/dev/null --wrap true 2>&1) ||
+    start_failed "sbatch of the warm-up job failed: $jobid"
+  jobid=${jobid%%;*}
+  tries=0
+  while [ -n "$(squeue -h --jobs="$jobid" 2>/dev/null)" ]; do
+    tries=$((tries + 1))
+    [ $tries -gt 300 ] && start_failed "warm-up job $jobid still queued after 30 s"
+    sleep 0.1
+  done
+  jobstate=$(scontrol show job "$jobid" 2>/dev/null | tr ' ' '\n' | sed -n 's/^JobState=//p')
+  [ "$jobstate" = COMPLETED ] || start_failed "warm-up job $jobid ended ${jobstate:-without a record}, not COMPLETED"
+  log "node idle after $t_idle ms, warm-up job done after $(($(now_ms) - t0)) ms"
   log "up in $(($(now_ms) - t0)) ms: node $host ($cpus CPUs, ${mem} MiB), partition debug, ports $CTLD_PORT/$SLURMD_PORT"
   echo "export SLURM_CONF=$statedir/slurm.conf"
 }
