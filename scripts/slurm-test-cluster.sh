@@ -22,7 +22,7 @@ case "$statedir" in /*) ;; *) statedir="$PWD/$statedir" ;; esac
 log() { echo "slurm-test-cluster: $*" >&2; }
 now_ms() { date +%s%3N; }
 
-# Daemons in start order; stop goes in reverse.
+# Daemons in start order.
 DAEMONS=(munged slurmctld slurmd)
 pidfile() { echo "$statedir/run/$1.pid"; }
 
@@ -38,12 +38,41 @@ live_pid() {
   echo "$pid"
 }
 
+# TERM the named daemons (those whose pid files name them), wait up to 10 s for all to exit, then KILL any left.
+term_and_wait() {
+  local name pid waited alive
+  local -a pids=()
+  for name in "$@"; do
+    if pid=$(live_pid "$name"); then
+      log "stopping $name (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null
+      pids+=("$pid")
+    fi
+  done
+  waited=0
+  while :; do
+    alive=()
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    [ ${#alive[@]} -eq 0 ] && break
+    if [ $waited -ge 100 ]; then
+      log "pid(s) ${alive[*]} still alive after 10 s: KILL"
+      kill -KILL "${alive[@]}" 2>/dev/null
+      sleep 0.2
+      break
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  for name in "$@"; do rm -f "$(pidfile "$name")"; done
+}
+
 stop_daemons() {
-  local i name pid waited ids
+  local waited ids
   # Jobs still running would leave their slurmstepd and processes behind once slurmd is gone: ask this cluster's own
   # controller to cancel them first (scoped by SLURM_CONF, never by process name), waiting up to KillWait + 2 s.
   if live_pid slurmctld >/dev/null && live_pid slurmd >/dev/null; then
-    ids=$(SLURM_CONF="$statedir/slurm.conf" timeout 5 squeue -h -o '%A' 2>/dev/null | tr '\n' ' ')
+    # %F: the array's job id for every task of an array (one scancel each), the job id otherwise.
+    ids=$(SLURM_CONF="$statedir/slurm.conf" timeout 5 squeue -h -o '%F' 2>/dev/null | sort -u | tr '\n' ' ')
     if [ -n "${ids// /}" ]; then
       log "cancelling jobs still queued or running: $ids"
       # shellcheck disable=SC2086
@@ -55,21 +84,9 @@ stop_daemons() {
       done
     fi
   fi
-  for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do
-    name=${DAEMONS[$i]}
-    if pid=$(live_pid "$name"); then
-      log "stopping $name (pid $pid)"
-      kill -TERM "$pid" 2>/dev/null
-      waited=0
-      while kill -0 "$pid" 2>/dev/null && [ $waited -lt 100 ]; do sleep 0.1; waited=$((waited + 1)); done
-      if kill -0 "$pid" 2>/dev/null; then
-        log "$name (pid $pid) still alive after 10 s: KILL"
-        kill -KILL "$pid" 2>/dev/null
-        sleep 0.2
-      fi
-    fi
-    rm -f "$(pidfile "$name")"
-  done
+  # Each daemon takes ~2 s to exit after TERM: slurmd and slurmctld go together, munged (their authenticator) after.
+  term_and_wait slurmd slurmctld
+  term_and_wait munged
 }
 
 print_logs() {
