@@ -182,6 +182,8 @@ describe('collectSweep (cl-reproduce collect)', () => {
     expect(outcome.missing.map((m) => [m.index, m.state])).toEqual([[1, 'failed']])
     expect(outcome.missing[0]!.error).toContain(`${file} is not valid JSON`)
     expect(readSummary(copy).points[0]!.seeds).toEqual([0, 2])
+    // summary.json names the file relative to the sweep (no absolute path outside provenance)
+    expect(readSummary(copy).missing[0]!.error).toMatch(/^tasks\/1\/result\.json is not valid JSON/)
   }, 60_000)
 
   it('refuses a directory without sweep.json, naming it', async () => {

@@ -10,7 +10,7 @@ import { sweepFigures } from './figures.js'
 import { scalarGroups } from './groups.js'
 import { replaceDirectory } from './output-dir.js'
 import { writePointReport } from './point-report.js'
-import { renderSweepReport } from './report.js'
+import { relativePaths, renderSweepReport } from './report.js'
 import { SUMMARY_FILE, sweepSummarySchema, type SweepSummary } from './summary-schema.js'
 import { readTasks, type MissingTask } from './tasks.js'
 
@@ -76,7 +76,12 @@ export async function collectSweep(dir: string, options: CollectOptions): Promis
     seeds: { first: manifest.seed, count: manifest.seeds },
     tasks: { total, complete, missing: evaluated.missing.length },
     points,
-    missing: evaluated.missing.map(({ logTail: _tail, log, ...m }) => ({ ...m, log: path.relative(sweepDir, log) })),
+    // paths relative to the sweep: the same sweep collected anywhere gives the same summary (provenance aside)
+    missing: evaluated.missing.map(({ logTail: _tail, log, error, ...m }) => ({
+      ...m,
+      ...(error !== undefined ? { error: relativePaths(error, sweepDir) } : {}),
+      log: path.relative(sweepDir, log),
+    })),
     provenance: { collectedAt: new Date().toISOString(), appVersion: APP_VERSION, dir: sweepDir },
   })
   const outDir = path.join(sweepDir, COLLECTED_DIR)

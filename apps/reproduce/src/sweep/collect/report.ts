@@ -21,6 +21,11 @@ export interface SweepReportParts {
   readonly dir: string
 }
 
+/** `text` with the sweep directory's absolute prefix dropped (paths read relative to the sweep, like the links). */
+export function relativePaths(text: string, dir: string): string {
+  return text.split(`${dir}${path.sep}`).join('')
+}
+
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 /** One cell "mean ± std" (3 decimals); "(n = k)" added where fewer tasks than seeds reported the scalar. */
@@ -94,7 +99,7 @@ export function renderSweepReport(summary: SweepSummary, parts: SweepReportParts
   else {
     lines.push('| task | grid point | seed | state | error | log |', '|---|---|---|---|---|---|')
     for (const m of parts.missing) {
-      lines.push(`| ${m.index} | ${escapeCell(pointLabel(m.point))} | ${m.seed} | ${m.state} | ${escapeCell(m.error ?? '–')} | \`${path.relative(parts.dir, m.log)}\` |`)
+      lines.push(`| ${m.index} | ${escapeCell(pointLabel(m.point))} | ${m.seed} | ${m.state} | ${escapeCell(m.error === undefined ? '–' : relativePaths(m.error, parts.dir))} | \`${path.relative(parts.dir, m.log)}\` |`)
     }
     for (const m of parts.missing.filter((x) => x.logTail !== undefined && x.logTail.length > 0)) {
       lines.push('', `Task ${m.index}, last lines of \`${path.relative(parts.dir, m.log)}\`:`, '', '```', ...m.logTail!, '```')
