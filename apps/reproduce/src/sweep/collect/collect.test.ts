@@ -186,6 +186,22 @@ describe('collectSweep (cl-reproduce collect)', () => {
     expect(readSummary(copy).missing[0]!.error).toMatch(/^tasks\/1\/result\.json is not valid JSON/)
   }, 60_000)
 
+  it('leaves the earlier collected/ as it was when writing the new one fails (full disk), naming the file', async () => {
+    const copy = path.join(mkdtempSync(path.join(tmpdir(), 'cl-collect-full-')), 'sweep')
+    cpSync(dir, copy, { recursive: true })
+    const before = readFileSync(path.join(copy, 'collected', 'report.md'), 'utf8')
+    // the disk fills up at the first point report
+    const writer = {
+      writeFile: (file: string, data: string | Uint8Array) => {
+        if (file.includes(`point-0${path.sep}report.md`)) throw new Error('ENOSPC: no space left on device')
+        writeFileSync(file, data)
+      },
+    }
+    await expect(collectSweep(copy, { experiments: EXPERIMENTS, log: () => {}, writer })).rejects.toThrow(/could not write .*report\.md.*ENOSPC/)
+    expect(readFileSync(path.join(copy, 'collected', 'report.md'), 'utf8')).toBe(before)
+    expect(readdirSync(copy).filter((f) => f.startsWith('.collected'))).toEqual([])
+  }, 60_000)
+
   it('refuses a directory without sweep.json, naming it', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'cl-collect-none-'))
     await expect(collectSweep(empty, { experiments: EXPERIMENTS, log: () => {} })).rejects.toThrow(`${empty}: is not a sweep directory (no sweep.json)`)

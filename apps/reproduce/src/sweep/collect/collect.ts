@@ -9,12 +9,13 @@ import { evaluateTasks, summarizePoints } from './aggregate.js'
 import { sweepFigures } from './figures.js'
 import { scalarGroups } from './groups.js'
 import { replaceDirectory } from './output-dir.js'
-import { writePointReport } from './point-report.js'
+import { combinePoint, writePointReport, type CombinedPoint } from './point-report.js'
 import { relativePaths, renderSweepReport } from './report.js'
 import { SUMMARY_FILE, sweepSummarySchema, type SweepSummary } from './summary-schema.js'
 import { readTasks, type MissingTask } from './tasks.js'
 
 export type { MissingTask } from './tasks.js'
+export { SUMMARY_FILE, sweepSummarySchema, type SweepSummary } from './summary-schema.js'
 
 /** Where collect writes: `<sweep>/collected/` (derived output, replaced as a whole by every collect). */
 export const COLLECTED_DIR = 'collected'
@@ -103,12 +104,15 @@ export async function collectSweep(dir: string, options: CollectOptions): Promis
       if (tasks.length === 0) pointReports.set(p.pointIndex, { none: 'no complete task, no report' })
       else if (experiment.sweep?.combineSeeds === undefined) pointReports.set(p.pointIndex, { none: `${experiment.id} cannot combine seeds into one report; see the task directories ${tasks.map((t) => t.task.dir).join(', ')}` })
       else {
+        // an experiment that cannot combine these results is reported; a file that cannot be written fails the collect
+        let combined: CombinedPoint | undefined
         try {
-          pointReports.set(p.pointIndex, { file: await writePointReport(experiment, tmp, p.pointIndex, tasks, options.writer) })
+          combined = await combinePoint(experiment, tasks)
         } catch (error) {
           options.log(`collect: grid point ${p.pointIndex}: could not combine its seeds: ${(error as Error).message}`)
           pointReports.set(p.pointIndex, { none: `combining the seeds failed: ${(error as Error).message}` })
         }
+        if (combined !== undefined) pointReports.set(p.pointIndex, { file: writePointReport(tmp, p.pointIndex, combined, options.writer) })
       }
     }
     const backends = [...new Set(evaluated.complete.map((t) => t.result.backend.name))].sort()

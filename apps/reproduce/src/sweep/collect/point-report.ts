@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { Experiment, Figure, UserDgp } from '../../experiments/experiment.js'
+import type { Experiment, ExperimentOutput, Figure, UserDgp } from '../../experiments/experiment.js'
 import type { RunResult } from '../../run/result-schema.js'
 import { makeDirs, writeFileAtomic, type RunWriter } from '../../run/run-dir.js'
 import { renderReport } from '../../run/runner.js'
@@ -43,17 +43,30 @@ function combinedHeader(tasks: readonly EvaluatedTask[]): RunResult {
   }
 }
 
+/** A grid point's combined output and the run header its report shows. */
+export interface CombinedPoint {
+  readonly header: RunResult
+  readonly output: ExperimentOutput
+}
+
 /**
- * Write `<outDir>/point-<i>/report.md` and its figures: the experiment's own report over the point's complete seeds
- * (`sweep.combineSeeds` on each seed's metrics, in seed order), rendered like a run's report.md. Returns the report's
- * path relative to `outDir`.
+ * The experiment's own output over a point's complete seeds: `sweep.combineSeeds` on each seed's metrics, in seed
+ * order, as `run --seeds K` would summarise them; rendered by {@link writePointReport} like a run's report.md.
  */
-export async function writePointReport(experiment: Experiment<any>, outDir: string, pointIndex: number, tasks: readonly EvaluatedTask[], writer?: RunWriter): Promise<string> {
+export async function combinePoint(experiment: Experiment<any>, tasks: readonly EvaluatedTask[]): Promise<CombinedPoint> {
   const combine = experiment.sweep?.combineSeeds
-  if (combine === undefined || tasks.length === 0) throw new Error('writePointReport needs combineSeeds and at least one complete task')
+  if (combine === undefined || tasks.length === 0) throw new Error('combinePoint needs combineSeeds and at least one complete task')
   const header = combinedHeader(tasks)
   const userDgp = recordedDgp(header)
   const output = await combine(tasks[0]!.config, tasks.map((t) => t.result.metrics), userDgp !== undefined ? { userDgp } : {})
+  return { header, output }
+}
+
+/**
+ * Write `<outDir>/point-<i>/report.md` and its figures from {@link combinePoint}; a file that cannot be written throws
+ * a RunFileError naming it. Returns the report's path relative to `outDir`.
+ */
+export function writePointReport(outDir: string, pointIndex: number, { header, output }: CombinedPoint, writer?: RunWriter): string {
   const dir = path.join(outDir, pointDirName(pointIndex))
   makeDirs(dir)
   const figures = output.figures.map((f: Figure) => {
