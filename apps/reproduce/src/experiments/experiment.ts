@@ -90,6 +90,11 @@ export interface SweepSupport<C> {
    * `cl-reproduce run --seeds K` would write it: `metrics` are the result.json metrics of each seed's run, in seed order.
    */
   combineSeeds?(config: C, metrics: readonly Record<string, unknown>[], options: { readonly userDgp?: UserDgp }): Promise<ExperimentOutput>
+  /**
+   * The group of a scalar (e.g. `box`, `sphere`): the sweep report shows one table and one figure per group, so that a
+   * figure holds comparable series on one scale. Without it the scalars are shown in chunks of six, in order.
+   */
+  group?(scalar: string): string
 }
 
 export const PRESET_NAMES = ['quick', 'paper'] as const

@@ -5,6 +5,7 @@ import { preflightAppendixE } from './preflight.js'
 import { appendixEPresets } from './presets.js'
 import { runAppendixE } from './run.js'
 import { summarizeAppendixE } from './summarize.js'
+import { appendixESweep } from './sweep.js'
 
 export { appendixEConfigSchema, type AppendixEConfig } from './config.js'
 export { APPENDIX_E_PAPER, appendixEPresets } from './presets.js'
@@ -14,6 +15,7 @@ export { EQ28_TOLERANCE, ZERO_FRACTION, appendixEClaims, type AppendixESeedResul
 export { channelAbsSums, meanRange, tailRelativeDifference } from './weights.js'
 export { readoutSpec, weightSpec } from './figures.js'
 export { summarizeAppendixE } from './summarize.js'
+export { appendixESweep } from './sweep.js'
 
 const id = 'appendix-e'
 
@@ -31,6 +33,7 @@ export const appendixE: Experiment<AppendixEConfig> = {
   presets: appendixEPresets,
   paperDgpOnly: 'it trains on images (CIFAR-10 / Fashion-MNIST), not on a DGP',
   usesNoDgp: true,
+  sweep: appendixESweep,
   preflight: (config) => preflightAppendixE(config),
   async run(context) {
     const { results, source } = await runAppendixE(id, context)

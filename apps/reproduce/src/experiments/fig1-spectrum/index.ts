@@ -4,6 +4,7 @@ import { preflightFig1Spectrum } from './preflight.js'
 import { fig1SpectrumPresets } from './presets.js'
 import { runFig1Spectrum } from './run.js'
 import { summarizeSpectra } from './summarize.js'
+import { fig1SpectrumSweep } from './sweep.js'
 
 export { fig1SpectrumConfigSchema, type Fig1SpectrumConfig } from './config.js'
 export { grid, runFig1Spectrum, fig1SpectrumDgp, type GridPoint, type SpectrumRun } from './run.js'
@@ -11,6 +12,7 @@ export { fig1SpectrumClaims } from './claims.js'
 export { adaptiveTauSchema, adaptiveOptions, adaptiveSource, adaptiveOutcome, type AdaptiveTauConfig, type AdaptiveTauOutcome } from './adaptive.js'
 export { spectrumSpec } from './figures.js'
 export { summarizeSpectra, fig1SpectrumPaperDgp } from './summarize.js'
+export { fig1SpectrumSweep } from './sweep.js'
 
 const id = 'fig1-spectrum'
 
@@ -24,6 +26,7 @@ export const fig1Spectrum: Experiment<Fig1SpectrumConfig> = {
   configSchema: fig1SpectrumConfigSchema,
   presets: fig1SpectrumPresets,
   preflight: (config, options) => preflightFig1Spectrum(id, config, options),
+  sweep: fig1SpectrumSweep,
   async run(context) {
     const runs = await runFig1Spectrum(id, context)
     return summarizeSpectra(context.config, runs, context.userDgp !== undefined ? { userDgp: context.userDgp } : {})

@@ -6,6 +6,7 @@ import { fig2ConfigSchema, type Fig2Config } from './config.js'
 import { fig2Presets } from './presets.js'
 import { runFig2 } from './run.js'
 import { summarizeFig2 } from './summarize.js'
+import { fig2Sweep } from './sweep.js'
 
 export { fig2ConfigSchema, type Fig2Config } from './config.js'
 export { FIG2_LABELS, FIG2_VARIANTS, fig2Presets, type Fig2VariantId } from './presets.js'
@@ -14,6 +15,7 @@ export { summarizeSpectrum, type SpectrumSummary } from './spectrum.js'
 export { aggregateFig2, fig2Claims, type Fig2Ours, type Fig2Results, type Fig2SeedResult } from './claims.js'
 export { SPECTRUM_FLOOR, fig2Spec, meanSpectrum } from './figures.js'
 export { FIG2_PAPER, summarizeFig2 } from './summarize.js'
+export { fig2Sweep } from './sweep.js'
 
 const id = 'fig2'
 
@@ -31,6 +33,7 @@ export const fig2: Experiment<Fig2Config> = {
   presets: fig2Presets,
   paperDgpOnly: 'it trains on images (CIFAR-10 / Fashion-MNIST), not on a DGP',
   usesNoDgp: true,
+  sweep: fig2Sweep,
   preflight: (config) => {
     preflightImages(config)
     checkTemperature('config.tau', config.tau)

@@ -4,6 +4,7 @@ import { preflightTable1 } from './preflight.js'
 import { table1Presets } from './presets.js'
 import { runTable1 } from './run.js'
 import { summarize } from './summarize.js'
+import { table1Sweep } from './sweep.js'
 
 export { table1ConfigSchema, type Table1Config } from './config.js'
 export { TABLE1_PAPER } from './presets.js'
@@ -11,6 +12,7 @@ export { runTable1, table1Dgp, type Losses, type SeedResult } from './run.js'
 export { aggregateTable1, table1Claims } from './claims.js'
 export { table1Spec } from './figures.js'
 export { summarize, table1PaperDgp } from './summarize.js'
+export { table1Sweep } from './sweep.js'
 
 const id = 'table1'
 
@@ -28,6 +30,7 @@ export const table1: Experiment<Table1Config> = {
   configSchema: table1ConfigSchema,
   presets: table1Presets,
   preflight: (config, options) => preflightTable1(id, config, options),
+  sweep: table1Sweep,
   async run(context) {
     const results = await runTable1(id, context)
     return summarize(context.config, results, context.userDgp !== undefined ? { userDgp: context.userDgp } : {})

@@ -5,6 +5,7 @@ import { preflightTable2 } from './preflight.js'
 import { table2Presets } from './presets.js'
 import { runTable2 } from './run.js'
 import { summarizeTable2 } from './summarize.js'
+import { table2Sweep } from './sweep.js'
 
 export { table2ConfigSchema, type Table2Config } from './config.js'
 export { TABLE2_LABELS, TABLE2_PAPER, TABLE2_VARIANTS, table2Presets, type Table2VariantId } from './presets.js'
@@ -12,6 +13,7 @@ export { diffTau, runTable2, table2Variants } from './run.js'
 export { CHANCE_MULTIPLE, NO_NORM_TOLERANCE, aggregateTable2, table2Claims, type Table2Ours, type Table2Results, type Table2SeedResult } from './claims.js'
 export { table2Spec } from './figures.js'
 export { describeImageSetup, summarizeTable2 } from './summarize.js'
+export { table2Sweep } from './sweep.js'
 
 const id = 'table2'
 
@@ -29,6 +31,7 @@ export const table2: Experiment<Table2Config> = {
   presets: table2Presets,
   paperDgpOnly: 'it trains on images (CIFAR-10 / Fashion-MNIST), not on a DGP',
   usesNoDgp: true,
+  sweep: table2Sweep,
   preflight: (config) => preflightTable2(config),
   async run(context) {
     const { results, numClasses, source } = await runTable2(id, context)

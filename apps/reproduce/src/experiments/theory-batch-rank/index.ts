@@ -6,6 +6,7 @@ import { theoryBatchRankConfigSchema, type TheoryBatchRankConfig } from './confi
 import { measureGradientRanks } from './gradient-rank.js'
 import { theoryBatchRankPresets } from './presets.js'
 import { summarizeBatchRank } from './summarize.js'
+import { theoryBatchRankSweep } from './sweep.js'
 
 export { theoryBatchRankConfigSchema, type TheoryBatchRankConfig } from './config.js'
 export { theoryBatchRankClaims, collapseStyleBlock, meanLogCondition } from './claims.js'
@@ -14,6 +15,7 @@ export { measureGradientRanks, type RankSample, type ConditioningSample, type Po
 export { trainCollapseRuns, type CollapseRun } from './collapse.js'
 export { derivedRankBound } from './rank.js'
 export { numericalRank } from '../theory/numerical-rank.js'
+export { theoryBatchRankSweep } from './sweep.js'
 
 const id = 'theory-batch-rank'
 
@@ -27,6 +29,7 @@ export const theoryBatchRank: Experiment<TheoryBatchRankConfig> = {
   configSchema: theoryBatchRankConfigSchema,
   presets: theoryBatchRankPresets,
   paperDgpOnly: "it needs the paper's linear box DGP (its matrix A for W = s·A⁻¹ and W·A_g)",
+  sweep: theoryBatchRankSweep,
   preflight(config) {
     config.collapse.batchSizes.forEach((n, i) => checkTrainBatchFits(`config.collapse.batchSizes.${i}`, n, { dims: config.dims, hiddenWidths: [] }))
     checkTemperature('config.collapse.tau', config.collapse.tau)

@@ -4,6 +4,7 @@ import { preflightTheoryCollapseOptimal } from './preflight.js'
 import { theoryCollapseOptimalPresets } from './presets.js'
 import { runTheoryCollapseOptimal } from './run.js'
 import { summarizeTheoryCollapseOptimal } from './summarize.js'
+import { theoryCollapseOptimalSweep } from './sweep.js'
 
 export { theoryCollapseOptimalConfigSchema, type TheoryCollapseOptimalConfig } from './config.js'
 export { theoryCollapseOptimalPresets } from './presets.js'
@@ -11,6 +12,7 @@ export { evaluateCollapse, runTheoryCollapseOptimal, type CollapseRun, type Grad
 export { theoryCollapseOptimalClaims } from './claims.js'
 export { summarizeTheoryCollapseOptimal } from './summarize.js'
 export { eq4LossFloat64, collapsedLossBound, contentKernelMean } from './eq4-float64.js'
+export { theoryCollapseOptimalSweep } from './sweep.js'
 
 const id = 'theory-collapse-optimal'
 
@@ -28,6 +30,7 @@ export const theoryCollapseOptimal: Experiment<TheoryCollapseOptimalConfig> = {
   configSchema: theoryCollapseOptimalConfigSchema,
   presets: theoryCollapseOptimalPresets,
   paperDgpOnly: "its constructions need the paper's own generators (A⁻¹ and the MLP's layer inverses)",
+  sweep: theoryCollapseOptimalSweep,
   preflight: (config) => preflightTheoryCollapseOptimal(config),
   async run(context) {
     const runs = await runTheoryCollapseOptimal(context)

@@ -4,6 +4,7 @@ import { theoryDcEstimateConfigSchema, type TheoryDcEstimateConfig } from './con
 import { theoryDcEstimatePresets } from './presets.js'
 import { runTheoryDcEstimate } from './run.js'
 import { summarizeDcEstimates } from './summarize.js'
+import { theoryDcEstimateSweep } from './sweep.js'
 
 export { theoryDcEstimateConfigSchema, type TheoryDcEstimateConfig } from './config.js'
 export { theoryDcEstimatePresets } from './presets.js'
@@ -12,6 +13,7 @@ export { estimateOnBatch, effectiveRatio, latentConditionalVariance, weightGradi
 export { fractionEqual, sweepMeasures, theoryDcEstimateClaims } from './claims.js'
 export { accuracySpec, exampleSpectrumSpec, marginSpec } from './figures.js'
 export { expectedBreakdownRatio, literalUnmixedGap, summarizeDcEstimates, theoryDcEstimatePaperDgp } from './summarize.js'
+export { theoryDcEstimateSweep } from './sweep.js'
 
 const id = 'theory-dc-estimate'
 
@@ -28,6 +30,7 @@ export const theoryDcEstimate: Experiment<TheoryDcEstimateConfig> = {
   configSchema: theoryDcEstimateConfigSchema,
   presets: theoryDcEstimatePresets,
   paperDgpOnly: "it sweeps σ_c/σ_s of the paper's linear DGP (a user DGP fixes its own content conditional)",
+  sweep: theoryDcEstimateSweep,
   preflight: (config) => preflightTheoryDcEstimate(config),
   async run(context) {
     return summarizeDcEstimates(context.config, await runTheoryDcEstimate(context))

@@ -4,6 +4,7 @@ import { theoryDynamicsConfigSchema, type TheoryDynamicsConfig } from './config.
 import { theoryDynamicsPresets } from './presets.js'
 import { summarizeDynamics } from './summarize.js'
 import { runDynamicsSweep } from './sweep.js'
+import { theoryDynamicsSweep } from './sweep-support.js'
 
 export { theoryDynamicsConfigSchema, type TheoryDynamicsConfig } from './config.js'
 export { theoryDynamicsClaims, meanError } from './claims.js'
@@ -12,6 +13,7 @@ export { runDynamicsSweep, weightPoints, limitOf, MARGINAL_FACTOR, type Gradient
 export { eq4GradientsTf, eq4WeightGradient, eq4LossStopNegatives, GRADIENT_KINDS, type GradientKind } from './eq4-gradient.js'
 export { eq4GradientF64 } from './eq4-gradient-f64.js'
 export { populationCovariances, batchCovariances, truncatedNormalShiftVariance } from './covariances.js'
+export { theoryDynamicsSweep } from './sweep-support.js'
 
 const id = 'theory-dynamics'
 
@@ -25,6 +27,7 @@ export const theoryDynamics: Experiment<TheoryDynamicsConfig> = {
   configSchema: theoryDynamicsConfigSchema,
   presets: theoryDynamicsPresets,
   paperDgpOnly: "it needs the paper's linear box DGP: its prediction uses the closed-form population covariances",
+  sweep: theoryDynamicsSweep,
   preflight: (config) => preflightTheoryDynamics(config),
   async run(context) {
     const sweep = runDynamicsSweep(context.config, context.seeds, context.log)

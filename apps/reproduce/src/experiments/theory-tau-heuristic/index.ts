@@ -4,6 +4,7 @@ import { preflightTheoryTauHeuristic } from './preflight.js'
 import { theoryTauHeuristicPresets } from './presets.js'
 import { runTheoryTauHeuristic } from './run.js'
 import { summarizeTauHeuristic } from './summarize.js'
+import { theoryTauHeuristicSweep } from './sweep.js'
 
 export { theoryTauHeuristicConfigSchema, type TheoryTauHeuristicConfig } from './config.js'
 export { runTheoryTauHeuristic, tauGrid, tauRunKey, type TauPoint, type TauRun } from './run.js'
@@ -11,6 +12,7 @@ export { theoryTauHeuristicClaims } from './claims.js'
 export { READINGS, balanceCrossing, contentStyleBalance, logDistance, ratioMeasures, readingHolds, readingTau, supportedReading, withinFactor, type RatioMeasures, type Reading, type SupportedReading } from './measures.js'
 export { flatnessSpec, spectraSpec } from './figures.js'
 export { summarizeTauHeuristic, theoryTauHeuristicDgp } from './summarize.js'
+export { theoryTauHeuristicSweep } from './sweep.js'
 
 const id = 'theory-tau-heuristic'
 
@@ -24,6 +26,7 @@ export const theoryTauHeuristic: Experiment<TheoryTauHeuristicConfig> = {
   configSchema: theoryTauHeuristicConfigSchema,
   presets: theoryTauHeuristicPresets,
   paperDgpOnly: "it sweeps σ_c of the paper's linear DGP (Appx. C), which a DGP factory cannot take",
+  sweep: theoryTauHeuristicSweep,
   preflight: (config) => preflightTheoryTauHeuristic(config),
   async run(context) {
     const runs = await runTheoryTauHeuristic(context)
