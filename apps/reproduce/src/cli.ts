@@ -21,6 +21,14 @@ import { makeDirs, type RunWriter } from './run/run-dir.js'
 import { executeRuns, paperDgpOnlyNote, planRuns, resolveConfig, selectRunBackend, type RunOptions } from './run/runner.js'
 import { MAX_SEED, MAX_SEEDS, parseIntegerArg } from './run/seed-range.js'
 import { autoThreads, MAX_THREADS, parseThreadsArg } from './run/threads.js'
+import { collectSweep } from './sweep/collect/collect.js'
+import { parseGrid } from './sweep/grid.js'
+import { readManifest, taskStatus } from './sweep/manifest.js'
+import { systemSlurm, type SlurmRunner } from './sweep/slurm.js'
+import { cancelSweep, formatSweepStatus, sweepStatus } from './sweep/status.js'
+import { runSweep, type SweepExecutor } from './sweep/sweep.js'
+import { taskRunArgs } from './sweep/task-args.js'
+import { userDgpForResume } from './dgp/load-user-dgp.js'
 import { APP_VERSION } from './version.js'
 
 export { APP_VERSION }
@@ -40,6 +48,8 @@ export interface CliDeps {
   readonly spawn?: ChildSpawner
   /** How run files are written (tests inject a failing writer to simulate a full disk). */
   readonly writer?: RunWriter
+  /** Runs the Slurm client commands of `sweep --executor slurm`, `sweep status` and `sweep cancel` (tests inject one). */
+  readonly slurm?: SlurmRunner
 }
 
 function parseIntArg(name: string, min: number, max: number) {
@@ -256,7 +266,142 @@ export function createProgram(deps: CliDeps = {}): Command {
       if (indexFailed) throw new CliExit(EXIT_CODES.failed, undefined)
       if (chosen.length === 0) io.out('no experiments registered yet: nothing to run')
     })
+
+  addSweepCommands(program, { ...deps, experiments, io })
+
+  program
+    .command('collect')
+    .description("merge a sweep's task results into one report (<dir>/collected): mean ± std over seeds per grid point, the experiment's own tables and figures, missing or failed tasks with their logs")
+    .argument('<dir>', "a sweep directory (made by 'cl-reproduce sweep')")
+    .action(async (dir: string) => {
+      const outcome = await collectSweep(path.resolve(dir), { experiments, log: io.err, ...(deps.writer !== undefined ? { writer: deps.writer } : {}) })
+      io.out(`report: ${outcome.reportFile}`)
+      if (outcome.complete < outcome.total) throw new CliExit(EXIT_CODES.failed, `${outcome.total - outcome.complete} of ${outcome.total} tasks are missing or failed (listed in the report)`)
+    })
   return program
+}
+
+/** A --threads value: an integer in [1, MAX_THREADS] or 'auto'. */
+type Threads = number | 'auto'
+
+/** `cl-reproduce sweep …`: start or continue a sweep, its status, cancel, and the one-task entry the executors run. */
+function addSweepCommands(program: Command, deps: CliDeps & { experiments: readonly Experiment<any>[]; io: CliIo }): void {
+  const { experiments, io } = deps
+  const slurm = deps.slurm ?? systemSlurm
+  const sweep = program
+    .command('sweep')
+    .description("run an experiment over a grid of settings × seeds, on this machine or a Slurm cluster, collected into one report ('cl-reproduce sweep <experiment> --help')")
+  sweep
+    .command('start', { isDefault: true })
+    .description("(the default: 'cl-reproduce sweep <experiment> …') expand grid × seeds into tasks (each a normal run in <out>/tasks/<i>), write the manifest, run them; rerunning skips complete tasks and resumes the others")
+    .argument('<experiment>', "experiment id from 'cl-reproduce list'")
+    .option('--grid <key=v1,v2...>', "a config key and its values (repeat for more keys: the grid is their product); values are JSON where they parse, e.g. --grid tau=0.5,1 --grid 'encoder.hiddenWidths=[16],[32]'", [])
+    .option('--seed <n>', 'first random seed', parseIntArg('--seed', 0, MAX_SEED), 0)
+    .option('--seeds <k>', `seeds per grid point (seed, seed+1, …), at most ${MAX_SEEDS}`, parseIntArg('--seeds', 1, MAX_SEEDS), 1)
+    .addOption(new Option('--preset <name>', 'base config of every task').choices(PRESET_NAMES).default('quick'))
+    .option('--set <key=value...>', 'override a config value of every task (validated; not a grid key)', [])
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend of every task').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .requiredOption('--out <dir>', 'the sweep directory: new (or empty), or an existing sweep with the same settings to continue')
+    .addOption(new Option('--executor <name>', 'local: a process pool here; slurm: one sbatch --array job plus a collect job').choices(['local', 'slurm']).default('local'))
+    .option('--jobs <n>', 'local: tasks at once (default 1); slurm: at most this many array tasks at once (%N)', parseIntArg('--jobs', 1, 10_000))
+    .option('--threads <n>', `CPU threads per task on wasm/cpu, 1–${MAX_THREADS}, or auto (local: the cores / --jobs; slurm: --cpus-per-task, else 1)`, parseThreadsArg, 'auto')
+    .option('--dgp <file>', 'a user DGP module for every task (as for run --dgp); its sha256 is recorded and checked on every task')
+    .option('--partition <name>', 'slurm: #SBATCH --partition')
+    .option('--time <limit>', 'slurm: #SBATCH --time, per task (e.g. 2:00:00)')
+    .option('--mem <size>', 'slurm: #SBATCH --mem, per task (e.g. 4G)')
+    .option('--gres <spec>', 'slurm: #SBATCH --gres, per task (e.g. gpu:1)')
+    .option('--cpus-per-task <n>', 'slurm: #SBATCH --cpus-per-task; also the threads of each task', parseIntArg('--cpus-per-task', 1, MAX_THREADS))
+    .option('--sbatch <option...>', "slurm: more #SBATCH lines, e.g. --sbatch --account=lab --sbatch --qos=long", [])
+    .option('--wait', 'slurm: wait until the jobs have left the queue, then print where the tasks stand (exit 1 if any is missing)')
+    .addHelpText('after', `\nExamples:\n  cl-reproduce sweep table1 --seeds 3 --out sweeps/table1 --jobs 2\n  cl-reproduce sweep fig1-r2-box --grid contentDims=1,2,4 --seeds 3 --out sweeps/dc --executor slurm --partition gpu --time 4:00:00 --gres gpu:1\n  cl-reproduce sweep status sweeps/dc\n\n${EXIT_CODES_HELP}`)
+    .action(async (id: string, opts: { grid: string[]; seed: number; seeds: number; preset: PresetName; set: string[]; backend: string; out: string; executor: SweepExecutor; jobs?: number; threads: Threads; dgp?: string; partition?: string; time?: string; mem?: string; gres?: string; cpusPerTask?: number; sbatch: string[]; wait?: boolean }) => {
+      const experiment = findExperiment(experiments, id)
+      const userDgp = opts.dgp === undefined ? undefined : await loadUserDgp(opts.dgp).catch((error: unknown) => {
+        throw new CliExit(EXIT_CODES.usage, error)
+      })
+      const threads = opts.threads !== 'auto' ? opts.threads : opts.executor === 'local' ? autoThreads(opts.jobs ?? 1) : (opts.cpusPerTask ?? 1)
+      const request = {
+        experiment,
+        preset: opts.preset,
+        grid: refuse(() => parseGrid(opts.grid)),
+        seed: opts.seed,
+        seeds: opts.seeds,
+        overrides: refuse(() => parseOverrides(opts.set)),
+        backend: opts.backend,
+        threads,
+        appVersion: APP_VERSION,
+        ...(userDgp !== undefined ? { userDgp } : {}),
+      }
+      const cli = fileURLToPath(import.meta.url)
+      const code = await runSweep({
+        request,
+        dir: opts.out,
+        executor: opts.executor,
+        ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
+        slurm: {
+          ...(opts.partition !== undefined ? { partition: opts.partition } : {}),
+          ...(opts.time !== undefined ? { time: opts.time } : {}),
+          ...(opts.mem !== undefined ? { mem: opts.mem } : {}),
+          ...(opts.gres !== undefined ? { gres: opts.gres } : {}),
+          ...(opts.cpusPerTask !== undefined ? { cpusPerTask: opts.cpusPerTask } : {}),
+          extra: opts.sbatch,
+        },
+        wait: opts.wait === true,
+        spawn: deps.spawn ?? nodeSpawner(cli),
+        slurmRunner: slurm,
+        launcher: { node: process.execPath, cli, appVersion: APP_VERSION },
+        collect: (dir) => collectSweep(dir, { experiments, log: io.err, ...(deps.writer !== undefined ? { writer: deps.writer } : {}) }),
+        err: io.err,
+        out: io.out,
+      }).catch((error: unknown) => {
+        // refused before anything ran (settings, grid, directory, a queued sweep): usage; anything later: failed
+        const code = (error as { code?: unknown } | null)?.code
+        throw new CliExit(code === 'CL_INVALID_CONFIG' || code === 'CL_RUN_LOCKED' ? EXIT_CODES.usage : runExitCode(error), error)
+      })
+      if (code !== EXIT_CODES.ok) throw new CliExit(code, undefined)
+    })
+  sweep
+    .command('status')
+    .description("where a sweep's tasks stand (from their files) and its Slurm jobs (from squeue)")
+    .argument('<dir>', 'the sweep directory')
+    .action((dir: string) => {
+      for (const line of formatSweepStatus(refuse(() => sweepStatus(dir, slurm)))) io.out(line)
+    })
+  sweep
+    .command('cancel')
+    .description("stop a sweep: scancel its queued and running Slurm jobs, SIGTERM a local sweep on this host (tasks checkpoint; rerunning the sweep resumes them)")
+    .argument('<dir>', 'the sweep directory')
+    .action((dir: string) => {
+      const done = refuse(() => cancelSweep(dir, slurm))
+      io.out(done.length === 0 ? 'nothing to cancel: no job of this sweep is queued or running' : done.join('\n'))
+    })
+  sweep
+    .command('task')
+    .description('(run by the executors) run one task of a sweep: fresh, resumed from its files, or nothing when complete')
+    .argument('<dir>', 'the sweep directory')
+    .argument('<index>', 'the task index (Slurm: $SLURM_ARRAY_TASK_ID)')
+    .option('--threads <n>', `CPU threads on wasm/cpu, 1–${MAX_THREADS}, or auto ($SLURM_CPUS_PER_TASK, else the sweep's)`, parseThreadsArg, 'auto')
+    .action(async (dir: string, index: string, opts: { threads: Threads }) => {
+      const abs = path.resolve(dir)
+      const manifest = refuse(() => readManifest(abs))
+      const task = /^\d+$/.test(index) ? manifest.tasks[Number(index)] : undefined
+      if (task === undefined) throw new CliExit(EXIT_CODES.usage, `task index ${index}: expected an integer in [0, ${manifest.tasks.length - 1}]`)
+      if (taskStatus(abs, task).state === 'complete') {
+        io.err(`task ${task.index}: already complete`)
+        return
+      }
+      // the module every task runs must be the one the sweep recorded (hash-checked), also for fresh tasks
+      if (manifest.dgp !== undefined) {
+        await userDgpForResume(manifest.dgp, undefined).catch((error: unknown) => {
+          throw new CliExit(EXIT_CODES.usage, error)
+        })
+      }
+      const fromSlurm = Number(process.env.SLURM_CPUS_PER_TASK)
+      const threads = opts.threads !== 'auto' ? opts.threads : Number.isInteger(fromSlurm) && fromSlurm >= 1 ? Math.min(fromSlurm, MAX_THREADS) : manifest.threads
+      const args = taskRunArgs(abs, manifest, task, threads)
+      io.err(`task ${task.index} of ${abs}: cl-reproduce ${args.join(' ')}`)
+      await createProgram(deps).parseAsync(args, { from: 'user' })
+    })
 }
 
 function experimentsOf(ids: readonly string[], pool: readonly Experiment<any>[]): Experiment<any>[] {

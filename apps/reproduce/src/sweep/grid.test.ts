@@ -38,7 +38,7 @@ describe('gridPoints', () => {
       { a: 1, b: 'x' }, { a: 1, b: 'y' }, { a: 1, b: 'z' },
       { a: 2, b: 'x' }, { a: 2, b: 'y' }, { a: 2, b: 'z' },
     ])
-    expect(formatPoint({ a: 1, b: 'x', c: [1, 2] })).toBe('a=1, b=x, c=[1,2]')
+    expect(formatPoint({ a: 1, b: 'x', c: [1, 2] })).toBe('a = 1, b = "x", c = [1,2]')
     expect(formatPoint({})).toBe('(no grid)')
   })
 })

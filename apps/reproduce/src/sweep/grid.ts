@@ -74,10 +74,10 @@ export function gridPoints(axes: readonly GridAxis[]): Record<string, unknown>[]
   return points
 }
 
-/** `key=value, key=value` for logs and reports (`(no grid)` for the single point of an empty grid). */
-export function formatPoint(point: Record<string, unknown>): string {
+/** `key = value, …` (values as JSON) for logs and reports; `(no grid)` for the single point of an empty grid. */
+export function formatPoint(point: Readonly<Record<string, unknown>>): string {
   const entries = Object.entries(point)
-  return entries.length === 0 ? '(no grid)' : entries.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')
+  return entries.length === 0 ? '(no grid)' : entries.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')
 }
 
 /** A dotted-key point as the nested object `--set` overrides are (`{ 'train.steps': 5 }` → `{ train: { steps: 5 } }`). */

@@ -2,7 +2,8 @@ import type { TopLevelSpec } from 'vega-lite'
 import { FIGURE_WIDTH, SERIES_COLORS, SERIES_DASHES, SERIES_SHAPES, renderFigure } from '../../report/vega-svg.js'
 import type { Figure } from '../../experiments/experiment.js'
 import type { GridAxis } from '../manifest.js'
-import { pointLabel, type ScalarGroup } from './groups.js'
+import { formatPoint } from '../grid.js'
+import type { ScalarGroup } from './groups.js'
 import type { PointSummary } from './summary-schema.js'
 
 /** One plotted value: a scalar's mean at one grid value, with its ± std whisker where there is a spread. */
@@ -33,7 +34,7 @@ export function sweepRows(points: readonly PointSummary[], axis: GridAxis, group
       const s = p.scalars.find((v) => v.name === name)
       if (s === undefined || s.mean === null) continue
       const spread = s.n > 1 && s.std !== null ? s.std : 0
-      rows.push({ x, series: name, mean: s.mean, low: s.mean - spread, high: s.mean + spread, panel: pointLabel(others) })
+      rows.push({ x, series: name, mean: s.mean, low: s.mean - spread, high: s.mean + spread, panel: formatPoint(others) })
     }
   }
   return rows

@@ -28,9 +28,3 @@ export function scalarGroups(experiment: Experiment<any>, names: readonly string
     }))
   })
 }
-
-/** A grid point in words: `key = value, …` (values as JSON). */
-export function pointLabel(point: Readonly<Record<string, unknown>>): string {
-  const entries = Object.entries(point)
-  return entries.length === 0 ? '(no grid)' : entries.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')
-}

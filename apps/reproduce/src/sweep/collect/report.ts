@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { formatMeanStd } from '../../experiments/stats.js'
-import { pointLabel, type ScalarGroup } from './groups.js'
+import { formatPoint } from '../grid.js'
+import type { ScalarGroup } from './groups.js'
 import type { MissingTask } from './tasks.js'
 import type { ScalarStats, SweepSummary } from './summary-schema.js'
 
@@ -40,11 +41,11 @@ export function scalarCell(s: ScalarStats | undefined, seeds: number): string {
 export function renderSweepReport(summary: SweepSummary, parts: SweepReportParts): string {
   const { points } = summary
   const seedsText = `${summary.seeds.count} seed${summary.seeds.count === 1 ? '' : 's'} (${summary.seeds.first}–${summary.seeds.first + summary.seeds.count - 1})`
-  const gridText = summary.grid.length === 0 ? 'no grid' : summary.grid.map((a) => `${a.key} ∈ {${a.values.map((v) => JSON.stringify(v)).join(', ')}}`).join(' × ')
+  const gridText = summary.grid.length === 0 ? 'no grid' : `grid ${summary.grid.map((a) => `${a.key} ∈ {${a.values.map((v) => JSON.stringify(v)).join(', ')}}`).join(' × ')}`
   const lines: string[] = [
     `# Sweep: ${parts.title}`,
     '',
-    `Paper: ${parts.paperRef}. Experiment \`${summary.experiment}\`, preset \`${summary.preset}\`, grid ${gridText}, ${seedsText}, ` +
+    `Paper: ${parts.paperRef}. Experiment \`${summary.experiment}\`, preset \`${summary.preset}\`, ${gridText}, ${seedsText}, ` +
       `backend${parts.backends.length === 1 ? '' : 's'} ${parts.backends.length === 0 ? '(none: no complete task)' : parts.backends.map((b) => `\`${b}\``).join(', ')}; ` +
       `${summary.tasks.complete} / ${summary.tasks.total} tasks complete. Collected by cl-reproduce ${summary.provenance.appVersion}.`,
     '',
@@ -60,7 +61,7 @@ export function renderSweepReport(summary: SweepSummary, parts: SweepReportParts
       '',
       `| grid point | seeds | ${group.scalars.map(escapeCell).join(' | ')} |`,
       `|---|---|${group.scalars.map(() => '---').join('|')}|`,
-      ...points.map((p) => `| ${escapeCell(pointLabel(p.point))} | ${p.seeds.length} | ${group.scalars.map((n) => scalarCell(p.scalars.find((s) => s.name === n), summary.seeds.count)).join(' | ')} |`),
+      ...points.map((p) => `| ${escapeCell(formatPoint(p.point))} | ${p.seeds.length} | ${group.scalars.map((n) => scalarCell(p.scalars.find((s) => s.name === n), summary.seeds.count)).join(' | ')} |`),
       '',
     )
   }
@@ -72,7 +73,7 @@ export function renderSweepReport(summary: SweepSummary, parts: SweepReportParts
     lines.push(
       'Seeds in which each claim held, of the seeds that checked it.',
       '',
-      `| claim | ${points.map((p) => escapeCell(pointLabel(p.point))).join(' | ')} |`,
+      `| claim | ${points.map((p) => escapeCell(formatPoint(p.point))).join(' | ')} |`,
       `|---|${points.map(() => '---').join('|')}|`,
       ...claimIds.map(({ id, description }) => {
         const cells = points.map((p) => {
@@ -92,14 +93,14 @@ export function renderSweepReport(summary: SweepSummary, parts: SweepReportParts
   for (const p of points) {
     const r = parts.pointReports.get(p.pointIndex)
     const seeds = p.seeds.length === 0 ? 'no complete seed' : `seeds ${p.seeds.join(', ')}`
-    lines.push(`- ${pointLabel(p.point)} (${seeds}): ${r === undefined ? 'no report' : 'file' in r ? `[report](${r.file})` : r.none}`)
+    lines.push(`- ${formatPoint(p.point)} (${seeds}): ${r === undefined ? 'no report' : 'file' in r ? `[report](${r.file})` : r.none}`)
   }
   lines.push('', '## Missing or failed tasks', '')
   if (parts.missing.length === 0) lines.push('None: every task is complete.')
   else {
     lines.push('| task | grid point | seed | state | error | log |', '|---|---|---|---|---|---|')
     for (const m of parts.missing) {
-      lines.push(`| ${m.index} | ${escapeCell(pointLabel(m.point))} | ${m.seed} | ${m.state} | ${escapeCell(m.error === undefined ? '–' : relativePaths(m.error, parts.dir))} | \`${path.relative(parts.dir, m.log)}\` |`)
+      lines.push(`| ${m.index} | ${escapeCell(formatPoint(m.point))} | ${m.seed} | ${m.state} | ${escapeCell(m.error === undefined ? '–' : relativePaths(m.error, parts.dir))} | \`${path.relative(parts.dir, m.log)}\` |`)
     }
     for (const m of parts.missing.filter((x) => x.logTail !== undefined && x.logTail.length > 0)) {
       lines.push('', `Task ${m.index}, last lines of \`${path.relative(parts.dir, m.log)}\`:`, '', '```', ...m.logTail!, '```')
