@@ -34,7 +34,7 @@ describe('planSweep', () => {
   it('refuses, before anything is written, a bad value (naming the grid point), a key that is also --set, too many tasks', () => {
     expect(() => planSweep({ ...base, grid: parseGrid(['tau=1,-1']) })).toThrow(/point tau = -1.*config\.tau/)
     expect(() => planSweep({ ...base, grid: parseGrid(['train.batchSize=16,32']) })).toThrow(/--grid train\.batchSize.*--set/)
-    expect(() => planSweep({ ...base, grid: parseGrid(['nope=1,2']) })).toThrow(/point nope=1.*nope/)
+    expect(() => planSweep({ ...base, grid: parseGrid(['nope=1,2']) })).toThrow(/invalid --grid nope: expected a config key of 'table1'/)
     expect(() => planSweep({ ...base, grid: parseGrid([`dims=${Array.from({ length: 200 }, (_, i) => i + 11).join(',')}`]), seeds: 100 })).toThrow(/at most 10000 tasks/)
   })
 

@@ -1,5 +1,6 @@
 import { InvalidConfigError } from '@cl/core'
 import type { Experiment, PresetName, UserDgp } from '../experiments/experiment.js'
+import { configKeys } from '../run/config-keys.js'
 import { mergeConfig } from '../run/overrides.js'
 import { resolveConfig } from '../run/runner.js'
 import { assertSeedRange } from '../run/seed-range.js'
@@ -62,7 +63,11 @@ function isSet(overrides: Record<string, unknown>, key: string): boolean {
 export function planSweep(request: SweepRequest, now: Date = new Date()): SweepManifest {
   const { experiment, grid, seeds } = request
   assertSeedRange(request.seed, seeds)
+  const keys = configKeys(experiment).map((k) => k.key)
   for (const axis of grid) {
+    if (!keys.some((k) => k === axis.key || k.startsWith(`${axis.key}.`))) {
+      throw new InvalidConfigError(`--grid ${axis.key}`, `a config key of '${experiment.id}' (see 'cl-reproduce config ${experiment.id} --keys')`, axis.key)
+    }
     if (isSet(request.overrides, axis.key)) throw new InvalidConfigError(`--grid ${axis.key}`, 'a key that --set does not also give (the grid sets it per task)', axis.values)
   }
   const points = gridPoints(grid)
