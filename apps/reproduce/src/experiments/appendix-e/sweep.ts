@@ -1,4 +1,5 @@
 import type { SweepSupport } from '../experiment.js'
+import { meanStd } from '../stats.js'
 import type { AppendixESeedResult } from './claims.js'
 import type { AppendixEConfig } from './config.js'
 import { summarizeAppendixE } from './summarize.js'
@@ -9,7 +10,7 @@ function perSeedOf(metrics: Record<string, unknown>, at: string): AppendixESeedR
   return metrics.perSeed as AppendixESeedResult[]
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+const mean = (xs: number[]) => meanStd(xs).mean
 
 /**
  * Appx. E (Fig. 4, eq. 28) in a sweep: the scalars are the readouts (%) on h and r and the mean Σ|w| of the last residual

@@ -1,22 +1,13 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runExperiment } from '../../api.js'
 import { expectCloseTo } from '../../sweep/collect/close-to.test-helper.js'
+import { multiAndSingleSeedRuns } from '../seed-runs.test-helper.js'
 import { fig1Spectrum, type Fig1SpectrumConfig } from './index.js'
 
 const TINY = ['spaces.box.train.steps=5', 'spaces.box.train.batchSize=32', 'spaces.sphere.train.steps=5', 'spaces.sphere.train.batchSize=32', 'generator.thresholdDraws=10', 'contentDims=[0,2]']
-const quiet = () => {}
 
 describe('fig1-spectrum sweep support (§4.1, Fig. 1 left)', () => {
   it('combineSeeds of two single-seed runs equals one run with --seeds 2 (runs in the same order, claims)', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'cl-spec-sweep-'))
-    const both = await runExperiment({ experiment: 'fig1-spectrum', set: TINY, seeds: 2, backend: 'cpu', out: path.join(root, 'both'), log: quiet })
-    const single = [
-      await runExperiment({ experiment: 'fig1-spectrum', set: TINY, seed: 0, backend: 'cpu', out: path.join(root, 's0'), log: quiet }),
-      await runExperiment({ experiment: 'fig1-spectrum', set: TINY, seed: 1, backend: 'cpu', out: path.join(root, 's1'), log: quiet }),
-    ]
+    const { both, single } = await multiAndSingleSeedRuns('fig1-spectrum', TINY)
     const config = fig1Spectrum.configSchema.parse(single[0]!.result.config) as Fig1SpectrumConfig
     const combined = await fig1Spectrum.sweep!.combineSeeds!(config, single.map((r) => r.result.metrics), {})
     const strip = (runs: unknown) => (runs as Record<string, unknown>[]).map(({ lossHistory: _h, ...r }) => r)

@@ -1,17 +1,13 @@
 import type { SweepSupport } from '../experiment.js'
+import { concatPerSeed, perSeedByVariant } from '../images/per-seed.js'
+import { meanStd } from '../stats.js'
 import type { Fig2Results } from './claims.js'
 import type { Fig2Config } from './config.js'
 import { FIG2_LABELS, FIG2_VARIANTS } from './presets.js'
 import { summarizeFig2 } from './summarize.js'
 
-/** `metrics.perSeed` of a Fig. 2 result: per variant, one entry per seed in seed order. */
-function perSeedOf(metrics: Record<string, unknown>, at: string): Fig2Results {
-  const perSeed = metrics.perSeed as Partial<Fig2Results> | undefined
-  if (perSeed === undefined || FIG2_VARIANTS.some((v) => !Array.isArray(perSeed[v]))) throw new TypeError(`${at}: fig2 metrics without perSeed for ${FIG2_VARIANTS.join(', ')}`)
-  return perSeed as Fig2Results
-}
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+const perSeedOf = (metrics: Record<string, unknown>, at: string): Fig2Results => perSeedByVariant(metrics, FIG2_VARIANTS, at)
+const mean = (xs: number[]) => meanStd(xs).mean
 
 /**
  * Fig. 2 (§4.2) in a sweep: the scalars are the effective rank / width of the test representations after and before the
@@ -27,7 +23,7 @@ export const fig2Sweep: SweepSupport<Fig2Config> = {
   },
   async combineSeeds(config, metrics) {
     const all = metrics.map((m, i) => perSeedOf(m, `fig2 combineSeeds, run ${i}`))
-    const results = Object.fromEntries(FIG2_VARIANTS.map((v) => [v, all.flatMap((r) => r[v])])) as Fig2Results
+    const results = concatPerSeed(all, FIG2_VARIANTS) as Fig2Results
     const source = metrics[0]?.dataSource
     if (typeof source !== 'string') throw new TypeError('fig2 combineSeeds: metrics without dataSource')
     return summarizeFig2(config, results, { source })

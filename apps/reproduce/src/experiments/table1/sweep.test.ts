@@ -1,22 +1,15 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runExperiment } from '../../api.js'
 import { expectCloseTo } from '../../sweep/collect/close-to.test-helper.js'
+import { multiAndSingleSeedRuns } from '../seed-runs.test-helper.js'
 import { table1, type Table1Config } from './index.js'
 
 const TINY = ['train.steps=5', 'train.batchSize=32', 'evalSamples=64', 'encoder.hiddenWidths=[16]', 'generator.thresholdDraws=100']
-const quiet = () => {}
 
 describe('table1 sweep support (§4.1, Table 1)', () => {
   it('combineSeeds of two single-seed runs equals one run with --seeds 2 (metrics.ours, claims, report table)', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'cl-t1-sweep-'))
-    const both = await runExperiment({ experiment: 'table1', set: TINY, seeds: 2, backend: 'cpu', out: path.join(root, 'both'), log: quiet })
-    const single = [
-      await runExperiment({ experiment: 'table1', set: TINY, seed: 0, backend: 'cpu', out: path.join(root, 's0'), log: quiet }),
-      await runExperiment({ experiment: 'table1', set: TINY, seed: 1, backend: 'cpu', out: path.join(root, 's1'), log: quiet }),
-    ]
+    const { both, single } = await multiAndSingleSeedRuns('table1', TINY)
     const config = table1.configSchema.parse(single[0]!.result.config) as Table1Config
     const combined = await table1.sweep!.combineSeeds!(config, single.map((r) => r.result.metrics), {})
     expectCloseTo(combined.metrics.ours, both.result.metrics.ours)

@@ -1,17 +1,13 @@
 import type { SweepSupport } from '../experiment.js'
+import { concatPerSeed, perSeedByVariant } from '../images/per-seed.js'
+import { meanStd } from '../stats.js'
 import type { Table2Results } from './claims.js'
 import type { Table2Config } from './config.js'
 import { TABLE2_LABELS, TABLE2_VARIANTS } from './presets.js'
 import { summarizeTable2 } from './summarize.js'
 
-/** `metrics.perSeed` of a Table 2 result: per variant, one entry per seed in seed order. */
-function perSeedOf(metrics: Record<string, unknown>, at: string): Table2Results {
-  const perSeed = metrics.perSeed as Partial<Table2Results> | undefined
-  if (perSeed === undefined || TABLE2_VARIANTS.some((v) => !Array.isArray(perSeed[v]))) throw new TypeError(`${at}: table2 metrics without perSeed for ${TABLE2_VARIANTS.join(', ')}`)
-  return perSeed as Table2Results
-}
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+const perSeedOf = (metrics: Record<string, unknown>, at: string): Table2Results => perSeedByVariant(metrics, TABLE2_VARIANTS, at)
+const mean = (xs: number[]) => meanStd(xs).mean
 
 /**
  * Table 2 (§4.2) in a sweep: the scalars are the readout accuracies (%) after and before the projector per loss
@@ -27,7 +23,7 @@ export const table2Sweep: SweepSupport<Table2Config> = {
   },
   async combineSeeds(config, metrics) {
     const all = metrics.map((m, i) => perSeedOf(m, `table2 combineSeeds, run ${i}`))
-    const results = Object.fromEntries(TABLE2_VARIANTS.map((v) => [v, all.flatMap((r) => r[v])])) as Table2Results
+    const results = concatPerSeed(all, TABLE2_VARIANTS) as Table2Results
     const first = metrics[0] ?? {}
     if (typeof first.numClasses !== 'number' || typeof first.dataSource !== 'string') throw new TypeError('table2 combineSeeds: metrics without numClasses / dataSource')
     return summarizeTable2(config, results, { numClasses: first.numClasses, source: first.dataSource })
