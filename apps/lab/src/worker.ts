@@ -34,6 +34,8 @@ interface Session {
   readonly config: unknown
   readonly store: MemoryCheckpointStore
   readonly startedAt: Date
+  /** One tracker for the whole run, so jobs keep their numbers across Stop / Resume. */
+  readonly tracker: ReturnType<typeof createStepTracker>
   controller?: AbortController
   running: boolean
 }
@@ -66,13 +68,6 @@ async function runSession(s: Session): Promise<void> {
       throw new Error(`this worker trains on ${backend.info.name}; a different ?backend needs a new worker (reload the page)`)
     }
     const info = backend.info
-    const tracker = createStepTracker({
-      every: s.settings.every,
-      minIntervalMs: 100,
-      now: () => performance.now(),
-      post,
-      readSpectrum: (variables) => readSpectrum(variables, spectrumLayerOf(s.settings.experiment)),
-    })
     const output = await s.experiment.run({
       config: s.config,
       preset: s.settings.preset,
@@ -80,7 +75,7 @@ async function runSession(s: Session): Promise<void> {
       backend: { backend: info.name, detail: info.detail, forced: info.forced, attempts: info.attempts },
       runDir: `browser:${s.id}`,
       store: s.store,
-      onTrainStep: tracker.onTrainStep,
+      onTrainStep: s.tracker.onTrainStep,
       log: (line) => post({ type: 'log', line }),
       signal: controller.signal,
     })
@@ -121,7 +116,15 @@ scope.addEventListener('message', (event: MessageEvent<PageMessage>) => {
         const experiment = experimentOf(message.settings.experiment)
         const config = resolveLabConfig(experiment, message.settings)
         sessions += 1
-        session = { id: sessions, settings: message.settings, experiment, config, store: new MemoryCheckpointStore(), startedAt: new Date(), running: false }
+        const settings = message.settings
+        const tracker = createStepTracker({
+          every: settings.every,
+          minIntervalMs: 100,
+          now: () => performance.now(),
+          post,
+          readSpectrum: (variables) => readSpectrum(variables, spectrumLayerOf(settings.experiment)),
+        })
+        session = { id: sessions, settings, experiment, config, store: new MemoryCheckpointStore(), startedAt: new Date(), tracker, running: false }
       } catch (error) {
         return fail(error)
       }
