@@ -123,6 +123,7 @@ scope.addEventListener('message', (event: MessageEvent<PageMessage>) => {
           now: () => performance.now(),
           post,
           readSpectrum: (variables) => readSpectrum(variables, spectrumLayerOf(settings.experiment)),
+          onReadError: (error) => post({ type: 'log', line: `live spectrum not read: ${error instanceof Error ? error.message : String(error)}` }),
         })
         session = { id: sessions, settings, experiment, config, store: new MemoryCheckpointStore(), startedAt: new Date(), tracker, running: false }
       } catch (error) {
