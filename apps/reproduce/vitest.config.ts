@@ -8,4 +8,8 @@ import { packageProject } from '../../vitest.shared.js'
 const manifest = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as Record<string, Record<string, string> | undefined>
 const shared = Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }).filter((name) => /^@(?:cl|tensorflow)\//.test(name))
 
-export default mergeConfig(packageProject('@cl/reproduce', { testTimeout: 120_000 }), { resolve: { dedupe: shared } })
+// Figures in tests are made as the CLI makes them (resvg text widths and PNGs): src/node-renderers.test-setup.ts.
+export default mergeConfig(packageProject('@cl/reproduce', { testTimeout: 120_000 }), {
+  resolve: { dedupe: shared },
+  test: { setupFiles: ['./src/node-renderers.test-setup.ts'] },
+})

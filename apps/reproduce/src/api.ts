@@ -11,6 +11,12 @@ import { EXPERIMENTS } from './experiments/registry.js'
 import { mergeConfig, parseOverrides } from './run/overrides.js'
 import { runExperiments, type FinishedRun } from './run/runner.js'
 import { APP_VERSION } from './version.js'
+import { installNodeFigureRenderer } from './report/node-figures.js'
+import { installTtyProgressBar } from './train/tty-progress-bar.js'
+
+// Figures measured and rasterised by resvg in the shipped font; a progress bar on a TTY (the browser lab installs its own).
+installNodeFigureRenderer()
+installTtyProgressBar()
 
 export type { DgpFactory, DgpFactoryOptions, UserDgp, Claim, Experiment, ExperimentOutput, PresetName } from './experiments/experiment.js'
 export type { FinishedRun } from './run/runner.js'

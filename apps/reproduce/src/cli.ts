@@ -30,6 +30,12 @@ import { runSweep, type SweepExecutor } from './sweep/sweep.js'
 import { taskRunArgs } from './sweep/task-args.js'
 import { userDgpForResume } from './dgp/load-user-dgp.js'
 import { APP_VERSION } from './version.js'
+import { installNodeFigureRenderer } from './report/node-figures.js'
+import { installTtyProgressBar } from './train/tty-progress-bar.js'
+
+// Figures measured and rasterised by resvg in the shipped font; a progress bar on a TTY (the browser lab installs its own).
+installNodeFigureRenderer()
+installTtyProgressBar()
 
 export { APP_VERSION }
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
+import type * as tf from '@tensorflow/tfjs'
 import type { Dgp } from '@cl/dgp'
-import type { BackendSelection } from '../backend/select.js'
+import type { CheckpointStore } from '@cl/train'
 
 /** What `cl-reproduce` asks of a DGP: the latent space, d, d_c and the seed of the run (§4.1). */
 export interface DgpFactoryOptions {
@@ -55,13 +56,46 @@ export interface ExperimentOutput {
   readonly reportMarkdown: string
 }
 
+/**
+ * The tfjs backend a run uses and how it was chosen: the CLI's `BackendSelection` (backend/select.ts), or what the
+ * browser lab records (there `backend` may also be `webgl`). Written to result.json as `backend`.
+ */
+export interface RunBackend {
+  readonly backend: string
+  readonly detail: string
+  readonly forced: boolean
+  readonly attempts: readonly { readonly backend: string; readonly outcome: 'selected' | 'skipped'; readonly reason: string }[]
+}
+
+/**
+ * One finished training step of an encoder (`trainEncoder`, the synthetic experiments of §4.1): `job` is the training
+ * job's checkpoint key, `step` the steps completed (1-based) of `steps`, `loss` the step's InfoNCE loss. `variables`
+ * are the encoder's named variables: read them synchronously inside the callback only (e.g. `tf.tidy` + `dataSync` of
+ * a weight), never keep or dispose them.
+ */
+export interface TrainStepInfo {
+  readonly job: string
+  readonly step: number
+  readonly steps: number
+  readonly loss: number
+  readonly variables: ReadonlyMap<string, tf.Variable>
+}
+
 /** Everything a running experiment may use. */
 export interface ExperimentContext<C> {
   readonly config: C
   readonly preset: PresetName
   readonly seeds: readonly number[]
-  readonly backend: BackendSelection
+  readonly backend: RunBackend
+  /** Where the run is written (the CLI), or a label such as `browser:<id>` (the lab); experiments only name it. */
   readonly runDir: string
+  /**
+   * Checkpoints and finished sub-results of the run (`@cl/train`'s interface): the CLI's file store in
+   * `<runDir>/checkpoints/`, or a `MemoryCheckpointStore` in the browser. A run resumes from what it holds.
+   */
+  readonly store: CheckpointStore
+  /** Called after every training step of the synthetic experiments (live views); must not throw or keep `variables`. */
+  readonly onTrainStep?: (info: TrainStepInfo) => void
   /** Progress and log lines (stderr); experiments never write to stdout directly. */
   readonly log: (line: string) => void
   /**

@@ -5,6 +5,7 @@ import { cosineInfoNce, evaluateInfoNce, lpInfoNce, type AdaptiveTemperature, ty
 import { applyToViews, type Encoder } from '@cl/models'
 import { stepSeed, train, type CheckpointStore, type StepInfo, type TrainResult } from '@cl/train'
 import { trainProgress } from '../train/progress.js'
+import type { TrainStepInfo } from './experiment.js'
 
 /** Which InfoNCE form a space uses (§4.1): Lp distance form on the box, cosine form on the sphere. */
 export type SpaceKind = 'box' | 'sphere'
@@ -86,6 +87,8 @@ export async function trainEncoder(options: {
   label?: string
   /** Stops training at the next step (Ctrl-C / SIGTERM): `@cl/train` checks it before every step. */
   signal?: AbortSignal
+  /** Called after every step with the encoder's named variables (the browser lab's live views; {@link TrainStepInfo}). */
+  onTrainStep?: ((info: TrainStepInfo) => void) | undefined
 } & (
   | { /** Fixed temperature (scalar or per output dim). */ tau: Temperature; adaptive?: never }
   | {
@@ -101,12 +104,12 @@ export async function trainEncoder(options: {
   const { space, encoder: f, dgp, seed, key, adaptive } = options
   const tau = adaptive?.tau ?? options.tau!
   const progress = trainProgress({ label: options.label ?? key, log: options.log })
-  const onStep = adaptive === undefined
-    ? progress.onStep
-    : (info: StepInfo) => {
-        progress.onStep(info)
-        if (adaptive.shouldUpdate(info.step)) updateAdaptiveTau(adaptive, dgp, f, seed, key, info.step, options.train.batchSize)
-      }
+  const { onTrainStep } = options
+  const onStep = (info: StepInfo) => {
+    progress.onStep(info)
+    if (adaptive?.shouldUpdate(info.step) === true) updateAdaptiveTau(adaptive, dgp, f, seed, key, info.step, options.train.batchSize)
+    onTrainStep?.({ job: key, step: info.step, steps: info.steps, loss: info.loss, variables: f.namedVariables })
+  }
   try {
     return await train(
       {

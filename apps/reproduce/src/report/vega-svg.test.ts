@@ -1,6 +1,7 @@
 import { Resvg } from '@resvg/resvg-js'
 import { describe, expect, it } from 'vitest'
-import { FIGURE_WIDTH, MIN_FONT_SIZE, PNG_SCALE, renderFigure, renderPng, renderVegaLiteSvg, resvgOptions, typesetSubscripts } from './vega-svg.js'
+import { PNG_SCALE, renderPng, resvgOptions } from './node-figures.js'
+import { FIGURE_WIDTH, MIN_FONT_SIZE, renderFigure, renderVegaLiteSvg, typesetSubscripts } from './vega-svg.js'
 
 const spec = {
   data: { values: [{ k: 1, s: 1 }, { k: 2, s: 0.5 }, { k: 3, s: 0.1 }] },
@@ -48,7 +49,7 @@ describe('typesetSubscripts', () => {
 describe('renderPng', () => {
   it('rasterises the SVG with the shipped font: a valid PNG at the configured scale', async () => {
     const fig = await renderFigure('t', 'caption', { ...spec, width: FIGURE_WIDTH, autosize: { type: 'fit-x', contains: 'padding' } })
-    const png = fig.png
+    const png = fig.png!
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
     expect(String.fromCharCode(...png.subarray(12, 16))).toBe('IHDR')
     const svgWidth = Number(/<svg[^>]*\bwidth="([\d.]+)"/.exec(fig.svg)![1])

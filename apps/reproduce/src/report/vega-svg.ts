@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js'
 import * as vega from 'vega'
 import { compile, type Config, type TopLevelSpec } from 'vega-lite'
+import { figureRenderer } from './figure-renderer.js'
 
 /**
  * Width of a single-column figure in px. Rendered at 3.3 in (a two-column paper's column), 240 px is 1 px ≈ 1 pt, so
@@ -13,8 +11,6 @@ export const FIGURE_WIDTH = 240
 export const MIN_FONT_SIZE = 11
 /** The font the figures are set in: shipped with the app (`dejavu-fonts-ttf`), so PNGs are the same on every machine. */
 export const FIGURE_FONT = 'DejaVu Sans'
-/** PNG pixels per SVG px: 240 px → 960 px, 290 dpi at 3.3 in. */
-export const PNG_SCALE = 4
 
 /**
  * Greyscale-safe series styles, in order: dash patterns and point shapes go with the colours, so series stay apart
@@ -64,38 +60,19 @@ interface VegaTextMetrics {
 /** Vega's text-measuring hook (`vega-scenegraph`'s `textMetrics`; not in vega's typings). */
 const vegaTextMetrics = (vega as unknown as { textMetrics: VegaTextMetrics }).textMetrics
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-const widths = new Map<string, number>()
-
 /**
- * Width in px of one line of figure text as resvg lays it out in the figure font, subscripts typeset. Without a
- * canvas, Vega estimates 0.8 × font size per character, about a third too wide for DejaVu Sans: legends were cut
- * ("w/o …") and figures got empty right margins. Measured once per (text, size, weight).
- */
-export function measureTextWidth(text: string, fontSize: number, fontWeight: string | number = 'normal'): number {
-  const key = `${fontSize}|${fontWeight}|${text}`
-  let w = widths.get(key)
-  if (w === undefined) {
-    const svg = typesetSubscripts(
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(fontSize * (text.length + 2))}" height="${Math.ceil(fontSize * 3)}"><text x="0" y="${fontSize * 2}" font-family="${FIGURE_FONT}" font-size="${fontSize}px" font-weight="${fontWeight}">${escapeXml(text)}</text></svg>`,
-    )
-    const box = text.trim() === '' ? undefined : new Resvg(svg, resvgOptions(1)).getBBox()
-    // ink box plus the side bearings resvg leaves out (about 0.1 em)
-    w = box === undefined ? fontSize * 0.3 * text.length : box.x + box.width + fontSize * 0.1
-    widths.set(key, w)
-  }
-  return w
-}
-
-/**
- * Render a Vega-Lite spec to a standalone SVG document in Node (no browser, no canvas: Vega's headless SVG renderer,
- * text measured with resvg in the figure font), with the publication config and typeset subscripts.
+ * Render a Vega-Lite spec to a standalone SVG document (Vega's headless SVG renderer, no DOM), with the publication
+ * config and typeset subscripts. Text is measured by the installed {@link setFigureRenderer} renderer (the CLI: resvg
+ * in the figure font); without one, by Vega's own measure.
  */
 export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
+  const renderer = figureRenderer()
   const estimate = vegaTextMetrics.width
-  vegaTextMetrics.width = (item, text) => {
-    const lines = Array.isArray(text) ? text.map(String) : [String(text ?? '')]
-    return Math.max(0, ...lines.map((line) => measureTextWidth(line, item.fontSize ?? MIN_FONT_SIZE, item.fontWeight)))
+  if (renderer !== undefined) {
+    vegaTextMetrics.width = (item, text) => {
+      const lines = Array.isArray(text) ? text.map(String) : [String(text ?? '')]
+      return Math.max(0, ...lines.map((line) => renderer.measureText(line, item.fontSize ?? MIN_FONT_SIZE, item.fontWeight)))
+    }
   }
   const view = new vega.View(vega.parse(compile(publicationSpec(spec)).spec), { renderer: 'none' })
   try {
@@ -106,28 +83,9 @@ export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-let fontFile: string | undefined
-function figureFontFiles(): string[] {
-  fontFile ??= path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSans.ttf')
-  return [fontFile]
-}
-
-/** resvg options of the figures: white background, `scale`× zoom, only the shipped font (same pixels on every machine). */
-export function resvgOptions(scale = PNG_SCALE): ResvgRenderOptions {
-  return {
-    fitTo: { mode: 'zoom', value: scale },
-    background: 'white',
-    font: { fontFiles: figureFontFiles(), loadSystemFonts: false, defaultFontFamily: FIGURE_FONT, sansSerifFamily: FIGURE_FONT },
-  }
-}
-
-/** Rasterise an SVG document to PNG with resvg ({@link resvgOptions}). */
-export function renderPng(svg: string, scale = PNG_SCALE): Uint8Array {
-  return new Uint8Array(new Resvg(svg, resvgOptions(scale)).render().asPng())
-}
-
-/** One figure of an experiment: the SVG and its PNG rendering. */
-export async function renderFigure(name: string, caption: string, spec: TopLevelSpec): Promise<{ name: string; caption: string; svg: string; png: Uint8Array }> {
+/** One figure of an experiment: the SVG and, when the installed renderer rasterises, its PNG rendering. */
+export async function renderFigure(name: string, caption: string, spec: TopLevelSpec): Promise<{ name: string; caption: string; svg: string; png?: Uint8Array }> {
   const svg = await renderVegaLiteSvg(spec)
-  return { name, caption, svg, png: renderPng(svg) }
+  const png = figureRenderer()?.rasterize?.(svg)
+  return png === undefined ? { name, caption, svg } : { name, caption, svg, png }
 }

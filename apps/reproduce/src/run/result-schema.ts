@@ -23,7 +23,10 @@ export const resultSchema = z.object({
     attempts: z.array(z.object({ backend: z.string(), outcome: z.enum(['selected', 'skipped']), reason: z.string() })),
   }),
   config: z.record(z.string(), z.unknown()),
-  versions: z.object({ node: z.string(), tfjs: z.string(), app: z.string() }),
+  /** `node` (process.version) for the CLI, `browser` (the user agent) for the browser lab: exactly one of them. */
+  versions: z
+    .object({ node: z.string().min(1).optional(), browser: z.string().min(1).optional(), tfjs: z.string(), app: z.string() })
+    .refine((v) => (v.node === undefined) !== (v.browser === undefined), { message: 'exactly one of versions.node (the CLI) and versions.browser (the lab)', path: ['node'] }),
   timings: z.object({ startedAt: z.iso.datetime(), finishedAt: z.iso.datetime(), wallSeconds: z.number().nonnegative() }),
   metrics: z.record(z.string(), z.unknown()),
   paper: z.record(z.string(), z.unknown()),

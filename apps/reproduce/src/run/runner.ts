@@ -10,9 +10,10 @@ import { selectBackend, type BackendSelection } from '../backend/select.js'
 import { userDgpForResume, type RecordedDgp } from '../dgp/load-user-dgp.js'
 import { DgpRequirementError } from '../experiments/dgp-requirement-error.js'
 import { PRESET_NAMES, type Experiment, type PresetName, type UserDgp } from '../experiments/experiment.js'
-import { configKeys } from './config-keys.js'
-import { mergeConfig } from './overrides.js'
-import { resultSchema, type RunResult } from './result-schema.js'
+import { resolveConfig } from './resolve-config.js'
+import { assembleResult } from './assemble-result.js'
+import { renderReport } from './render-report.js'
+import type { RunResult } from './result-schema.js'
 import { ROOT_FILE, readRootSettings, writeRootSettings, type RootSettings } from './run-all-root.js'
 import {
   RESULT_FILE,
@@ -32,6 +33,9 @@ import {
 } from './run-dir.js'
 import { acquireRunLock } from './run-lock.js'
 import { assertSeedRange } from './seed-range.js'
+import { CheckpointStore } from '../train/checkpoint-store.js'
+
+export { resolveConfig } from './resolve-config.js'
 
 export interface RunOptions {
   readonly preset: PresetName
@@ -92,46 +96,6 @@ export interface PreparedRuns {
   /** A `run all` root: its directory, settings, and whether it is created by this invocation. */
   readonly root?: { readonly dir: string; readonly settings: RootSettings; readonly fresh: boolean }
   readonly backend: BackendName | 'auto'
-}
-
-/** Resolve an experiment's config: its preset merged with `--set` overrides, validated by its schema. */
-export function resolveConfig<C>(experiment: Experiment<C>, preset: PresetName, overrides: Record<string, unknown>): C {
-  // Unknown keys are refused by name even where a schema would strip them silently (a non-strict object).
-  const unknown = unknownKey(overrides, new Set(configKeys(experiment as Experiment<unknown>).map((k) => k.key)))
-  if (unknown !== undefined) throw unknownKeyError(experiment, unknown.key, unknown.value)
-  const base = experiment.presets[preset]
-  try {
-    return parseConfig(experiment.configSchema, mergeConfig(base, overrides), 'config') as C
-  } catch (error) {
-    const cause = (error as { cause?: { issues?: { code?: string }[] } }).cause
-    if (error instanceof InvalidConfigError && cause?.issues?.[0]?.code === 'unrecognized_keys') {
-      throw unknownKeyError(experiment, error.field.replace(/^config\./, ''), error.received, error)
-    }
-    throw error
-  }
-}
-
-function unknownKeyError(experiment: Experiment<any>, key: string, value: unknown, cause?: unknown): InvalidConfigError {
-  const valid = configKeys(experiment as Experiment<unknown>).map((k) => k.key)
-  return new InvalidConfigError(
-    `--set ${key}`,
-    `a config key of '${experiment.id}' (one of: ${valid.join(', ')}; see 'cl-reproduce config ${experiment.id} --keys')`,
-    value,
-    cause !== undefined ? { cause } : undefined,
-  )
-}
-
-/** The first override path that is neither a listed key nor an object on the way to one. */
-function unknownKey(overrides: Record<string, unknown>, keys: ReadonlySet<string>, prefix = ''): { key: string; value: unknown } | undefined {
-  for (const [k, value] of Object.entries(overrides)) {
-    const key = prefix === '' ? k : `${prefix}.${k}`
-    if (keys.has(key)) continue
-    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value)
-    if (!isObject || ![...keys].some((known) => known.startsWith(`${key}.`))) return { key, value }
-    const inner = unknownKey(value as Record<string, unknown>, keys, key)
-    if (inner !== undefined) return inner
-  }
-  return undefined
 }
 
 /** One finished run: where it was written and what it measured. */
@@ -368,7 +332,7 @@ async function runOne(
   try {
     writeStatus(dir, { state: 'running', startedAt: started.toISOString(), pid: process.pid, hostname: hostname() }, writer)
     // The backend's guards (WebGPU: buffer limits, GPU error scopes) turn silent device failures into a failed run.
-    const output = await guardsOf(selection).runGuarded(() => experiment.run({ config, preset, seeds, backend: selection, runDir: dir, log: options.log, signal, ...(userDgp !== undefined ? { userDgp } : {}) }))
+    const output = await guardsOf(selection).runGuarded(() => experiment.run({ config, preset, seeds, backend: selection, runDir: dir, store: new CheckpointStore(dir), log: options.log, signal, ...(userDgp !== undefined ? { userDgp } : {}) }))
     // A stop during the last step, or after it, still means stop: the run is interrupted, not complete.
     throwIfStopped(signal)
     const figures = output.figures.map((f) => {
@@ -380,20 +344,15 @@ async function runOne(
       return { name: f.name, caption: f.caption, file, png }
     })
     const finished = new Date()
-    const result = resultSchema.parse({
-      schemaVersion: 1,
-      experiment: experiment.id,
-      title: experiment.title,
-      paperRef: experiment.paperRef,
+    const result = assembleResult({
+      experiment,
       preset,
       seeds,
       backend: { name: selection.backend, detail: selection.detail, forced: selection.forced, attempts: selection.attempts },
       config,
       versions: { node: process.version, tfjs: tf.version.tfjs, app: options.appVersion },
-      timings: { startedAt: started.toISOString(), finishedAt: finished.toISOString(), wallSeconds: (finished.getTime() - started.getTime()) / 1000 },
-      metrics: output.metrics,
-      paper: output.paper,
-      claims: output.claims,
+      timings: { startedAt: started, finishedAt: finished },
+      output,
       figures,
       ...dgp,
     })
@@ -434,26 +393,4 @@ function recordEnd(dir: string, error: unknown, started: Date, resume: string, w
   } catch (statusError) {
     log(`could not mark the run ${status.state}: ${(statusError as Error).message}`)
   }
-}
-
-/** report.md: header with provenance, the experiment's own tables, claim verdicts and inline figures. */
-export function renderReport(result: RunResult, body: string): string {
-  const verdicts = result.claims.map((c) => `| ${c.holds ? '✅ holds' : '❌ fails'} | ${c.description} | ${c.expected} | ${c.measured} |`)
-  return [
-    `# ${result.title}`,
-    '',
-    `Paper: ${result.paperRef}. Preset \`${result.preset}\`, seeds ${result.seeds.join(', ')}, backend \`${result.backend.name}\` (${result.backend.detail}), ` +
-      `${result.timings.wallSeconds.toFixed(1)} s, tfjs ${result.versions.tfjs}, Node ${result.versions.node}.`,
-    ...(result.dgp !== undefined ? ['', `DGP: \`${result.dgp.module}\` (${result.dgp.sha256 === null ? 'inline factory' : `sha256 \`${result.dgp.sha256}\``}), not the paper's.`] : []),
-    '',
-    body.trim(),
-    '',
-    '## Claims',
-    '',
-    '| verdict | claim | expected | measured |',
-    '|---|---|---|---|',
-    ...verdicts,
-    '',
-    ...result.figures.flatMap((f) => [`![${f.caption}](${f.file})`, '', `*${f.caption}*`, '']),
-  ].join('\n')
 }

@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress'
 import type { StepInfo } from '@cl/train'
 
 /** Receives training progress; `update` is called every step, `stop` once. */
@@ -13,9 +12,32 @@ function formatEta(seconds: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`
 }
 
+/** A terminal progress bar: `format` has the placeholders {bar} {value} {total} {loss} {rate} {etaText}. */
+export interface TtyProgressBar {
+  start(total: number, value: number, payload: Record<string, string>): void
+  update(value: number, payload: Record<string, string>): void
+  stop(): void
+}
+
+/** Makes the terminal bar; installed by the CLI (train/tty-progress-bar.ts), absent in browsers. */
+export type TtyProgressBarFactory = (format: string) => TtyProgressBar
+
+let ttyBar: TtyProgressBarFactory | undefined
+
+/** Install (or, with undefined, remove) the terminal progress bar; returns the one installed before. */
+export function setTtyProgressBar(factory: TtyProgressBarFactory | undefined): TtyProgressBarFactory | undefined {
+  const before = ttyBar
+  ttyBar = factory
+  return before
+}
+
+function stderrIsTty(): boolean {
+  return Boolean((globalThis as { process?: { stderr?: { isTTY?: boolean } } }).process?.stderr?.isTTY)
+}
+
 /**
- * A progress bar (step, loss, steps/s, ETA) on a TTY; periodic log lines (every `intervalSeconds`) otherwise, so CI
- * logs and redirected output stay readable.
+ * A progress bar (step, loss, steps/s, ETA) on a TTY, when one is installed ({@link setTtyProgressBar}); periodic log
+ * lines (every `intervalSeconds`) otherwise, so CI logs and redirected output stay readable.
  */
 export function createProgress(options: {
   label: string
@@ -30,12 +52,9 @@ export function createProgress(options: {
   const start = now()
   const first = options.startStep ?? 0
   const rate = (step: number) => (step - first) / Math.max(now() - start, 1e-9)
-  const tty = options.tty ?? Boolean(process.stderr.isTTY)
-  if (tty) {
-    const bar = new cliProgress.SingleBar(
-      { format: `${options.label} [{bar}] {value}/{total} loss {loss} | {rate} steps/s | ETA {etaText}`, hideCursor: true, stream: process.stderr, etaBuffer: 50 },
-      cliProgress.Presets.shades_classic,
-    )
+  const makeBar = ttyBar
+  if (makeBar !== undefined && (options.tty ?? stderrIsTty())) {
+    const bar = makeBar(`${options.label} [{bar}] {value}/{total} loss {loss} | {rate} steps/s | ETA {etaText}`)
     bar.start(options.total, first, { loss: '-', rate: '-', etaText: '?' })
     return {
       update(step, loss) {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { InvalidConfigError } from '@cl/core'
-import { CheckpointStore } from '../../train/checkpoint-store.js'
+import type { CheckpointStore } from '@cl/train'
 import type { ExperimentContext } from '../experiment.js'
 import { createBackbone, extractFeatures, loadExperimentImages, readoutScore, resumable, trainSimclr, type ExperimentImages } from '../images/index.js'
 import type { AppendixESeedResult } from './claims.js'
@@ -64,10 +64,9 @@ export async function runDirectClrSeed(options: {
   }
 }
 
-/** Every seed; finished seeds are resumed from the run directory. */
+/** Every seed; finished seeds are resumed from the run's checkpoint store. */
 export async function runAppendixE(experiment: string, context: ExperimentContext<AppendixEConfig>): Promise<{ results: AppendixESeedResult[]; source: string }> {
-  const { config, seeds, runDir, log, signal } = context
-  const store = new CheckpointStore(runDir)
+  const { config, seeds, store, log, signal } = context
   const images = await loadExperimentImages(config.data, log)
   const results: AppendixESeedResult[] = []
   for (const seed of seeds) {

@@ -7,6 +7,7 @@ import { resolveConfig } from '../../run/runner.js'
 import type { ExperimentContext } from '../experiment.js'
 import { sinhFactory, userDgp, wrongContentFactory } from '../user-dgp.test-helper.js'
 import { fig1R2Box, fig1R2Sphere, type Fig1R2Config, type LayerR2Run } from './index.js'
+import { MemoryCheckpointStore } from '@cl/train'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -55,6 +56,7 @@ describe('fig1-r2 on a user DGP', () => {
       seeds: [5],
       backend: { backend: 'cpu', detail: 'test', forced: true, attempts: [] },
       runDir: mkdtempSync(path.join(tmpdir(), 'cl-r2-user-')),
+      store: new MemoryCheckpointStore(),
       log: () => {},
       userDgp: dgp,
       signal: new AbortController().signal,

@@ -3,7 +3,7 @@ import type { Dgp } from '@cl/dgp'
 import { contentStyleTau, createAdaptiveTemperature } from '@cl/infonce'
 import { covarianceSpectrum, normalizedCovarianceSingularValues, r2ContentStyleDense, readMatrix } from '@cl/metrics'
 import { createMlpEncoder } from '@cl/models'
-import { CheckpointStore } from '../../train/checkpoint-store.js'
+import type { CheckpointStore } from '@cl/train'
 import { buildUserDgp } from '../experiment-dgp.js'
 import type { ExperimentContext } from '../experiment.js'
 import { stepSeed } from '../stats.js'
@@ -45,22 +45,21 @@ export function fig1R2Dgp(experiment: string, space: SpaceKind, config: Fig1R2Co
 
 /**
  * Train every (seed, variant) encoder — and, with `config.adaptive`, the adaptive-τ variant (the last variant with τ
- * from `createAdaptiveTemperature`) — resuming finished ones from the run directory, and probe its layers.
+ * from `createAdaptiveTemperature`) — resuming finished ones from the run's checkpoint store, and probe its layers.
  */
 export async function runFig1R2(experiment: string, space: SpaceKind, context: ExperimentContext<Fig1R2Config>): Promise<LayerR2Run[]> {
-  const { config, seeds, runDir } = context
-  const store = new CheckpointStore(runDir)
+  const { config, seeds, store } = context
   const runs: LayerR2Run[] = []
   for (const seed of seeds) {
     for (const [vi, variant] of config.variants.entries()) {
       const key = `${space}-v${vi}-seed${seed}`
-      const done = store.loadResult<LayerR2Run>(key)
+      const done = await store.loadResult<LayerR2Run>(key)
       if (done !== undefined) {
         runs.push(done)
         continue
       }
       const r = await trainAndProbe(experiment, space, key, variant, seed, context, store)
-      store.saveResult(key, r)
+      await store.saveResult(key, r)
       runs.push(r)
     }
     const adaptive = config.adaptive
@@ -68,9 +67,9 @@ export async function runFig1R2(experiment: string, space: SpaceKind, context: E
       // the fix (last variant) with the adaptive τ in place of its fixed τ_c
       const fix = config.variants.at(-1)!
       const key = `${space}-adaptive-seed${seed}`
-      const done = store.loadResult<LayerR2Run>(key)
+      const done = await store.loadResult<LayerR2Run>(key)
       const r = done ?? (await trainAndProbe(experiment, space, key, { ...fix, name: adaptive.name, contentDims: config.contentDims }, seed, context, store, true))
-      if (done === undefined) store.saveResult(key, r)
+      if (done === undefined) await store.saveResult(key, r)
       runs.push(r)
     }
   }
@@ -99,7 +98,7 @@ async function trainAndProbe(
   const normalizeOutput = space === 'sphere' && variant.normalize
   const f = createMlpEncoder({ inputDim: config.dims, hiddenWidths: config.encoder.hiddenWidths, weightInit: config.encoder.weightInit, outputNormalization: normalizeOutput ? 'fixedSphere' : 'none', seed, name: `${key}-f` })
   try {
-    const common = { space, encoder: f, dgp, seed, key, train: config.train, store, log, signal, label: `${key} (${variant.name})` }
+    const common = { space, encoder: f, dgp, seed, key, train: config.train, store, log, signal, onTrainStep: context.onTrainStep, label: `${key} (${variant.name})` }
     const outcome = await trainEncoder(adaptive !== undefined ? { ...common, adaptive } : { ...common, tau })
     const adaptiveResult = adaptive !== undefined ? adaptiveOutcome(adaptive, Array.from(adaptive.values()), adaptive.source, config.dims) : undefined
     if (adaptiveResult !== undefined) log(`${key}: adaptive τ ended at ${adaptiveResult.tau.map((t) => t.toPrecision(2)).join(' ')} (last d̂_c ${adaptiveResult.lastContentDims})`)

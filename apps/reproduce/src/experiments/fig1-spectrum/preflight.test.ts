@@ -7,6 +7,7 @@ import { resolveConfig } from '../../run/runner.js'
 import type { ExperimentContext } from '../experiment.js'
 import { linearFactory, sinhFactory, userDgp } from '../user-dgp.test-helper.js'
 import { fig1Spectrum, grid, type Fig1SpectrumConfig, type SpectrumRun } from './index.js'
+import { MemoryCheckpointStore } from '@cl/train'
 
 describe('fig1-spectrum preflight', () => {
   const quick = fig1Spectrum.presets.quick
@@ -55,6 +56,7 @@ describe('fig1-spectrum on a user DGP', () => {
       seeds: [2],
       backend: { backend: 'cpu', detail: 'test', forced: true, attempts: [] },
       runDir: mkdtempSync(path.join(tmpdir(), 'cl-f1-user-')),
+      store: new MemoryCheckpointStore(),
       log: () => {},
       userDgp: userDgp((o) => {
         asked.push(o)

@@ -2,7 +2,7 @@ import { createDgp, type Dgp } from '@cl/dgp'
 import { contentStyleTau, createAdaptiveTemperature, type AdaptiveTemperature } from '@cl/infonce'
 import { adaptiveOptions, adaptiveOutcome, type AdaptiveTauOutcome } from './adaptive.js'
 import { createLinearEncoder } from '@cl/models'
-import { CheckpointStore } from '../../train/checkpoint-store.js'
+import type { CheckpointStore } from '@cl/train'
 import { buildUserDgp, requireLinear } from '../experiment-dgp.js'
 import type { ExperimentContext, UserDgp } from '../experiment.js'
 import { paperGenerator, trainEncoder, type SpaceKind } from '../synthetic.js'
@@ -102,23 +102,22 @@ export function fig1SpectrumDgp(experiment: string, space: SpaceKind, point: Gri
 }
 
 
-/** Train every (space, seed, grid point) linear encoder, resuming finished ones from the run directory. */
+/** Train every (space, seed, grid point) linear encoder, resuming finished ones from the run's checkpoint store. */
 export async function runFig1Spectrum(experiment: string, context: ExperimentContext<Fig1SpectrumConfig>): Promise<SpectrumRun[]> {
-  const { config, seeds, runDir, userDgp } = context
-  const store = new CheckpointStore(runDir)
+  const { config, seeds, store, userDgp } = context
   const runs: SpectrumRun[] = []
   for (const space of ['box', 'sphere'] as const) {
     if (config.spaces[space] === undefined) continue
     for (const seed of seeds) {
       for (const point of grid(config, space, userDgp)) {
         const key = runKey(space, point.dc, point.sigmaC, point.tauC, seed, point.unnormalized, point.adaptive)
-        const done = store.loadResult<SpectrumRun>(key)
+        const done = await store.loadResult<SpectrumRun>(key)
         if (done !== undefined) {
           runs.push(done)
           continue
         }
         const r = await trainLinear(experiment, space, point, seed, context, store)
-        store.saveResult(key, r)
+        await store.saveResult(key, r)
         runs.push(r)
       }
     }
@@ -141,7 +140,7 @@ async function trainLinear(experiment: string, space: SpaceKind, point: GridPoin
       : undefined
   const f = createLinearEncoder({ inputDim: config.dims, outputNormalization: normalized ? 'fixedSphere' : 'none', seed, name: `fig1-${key}` })
   try {
-    const common = { space, encoder: f, dgp, seed, key, train: settings.train, store, log, signal, label: `fig1 ${key}` }
+    const common = { space, encoder: f, dgp, seed, key, train: settings.train, store, log, signal, onTrainStep: context.onTrainStep, label: `fig1 ${key}` }
     const outcome = await trainEncoder(adaptive !== undefined ? { ...common, adaptive } : { ...common, tau: fixedTau })
     const tau = adaptive !== undefined ? Array.from(adaptive.values()) : fixedTau
     const { weights, endToEnd, effective } = linearSpectra(f.weightMatrix(), generatorWeights, tau)

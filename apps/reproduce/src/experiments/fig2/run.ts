@@ -1,4 +1,4 @@
-import { CheckpointStore } from '../../train/checkpoint-store.js'
+import type { CheckpointStore } from '@cl/train'
 import type { ExperimentContext } from '../experiment.js'
 import { loadExperimentImages, resumable, trainSimclrVariant, type SimclrVariant } from '../images/index.js'
 import type { Fig2Results, Fig2SeedResult } from './claims.js'
@@ -16,8 +16,7 @@ export function fig2Variants(config: Fig2Config): Record<Fig2VariantId, SimclrVa
 
 /** Every (variant, seed): train, embed the test images, spectra after / before the projector; finished sub-runs resume. */
 export async function runFig2(experiment: string, context: ExperimentContext<Fig2Config>): Promise<{ results: Fig2Results; source: string }> {
-  const { config, seeds, runDir, log, signal } = context
-  const store = new CheckpointStore(runDir)
+  const { config, seeds, store, log, signal } = context
   const images = await loadExperimentImages(config.data, log)
   const variants = fig2Variants(config)
   const results = { regular: [] as Fig2SeedResult[], 'wo-norm': [] as Fig2SeedResult[] }

@@ -7,6 +7,7 @@ import { resolveConfig } from '../../run/runner.js'
 import type { ExperimentContext } from '../experiment.js'
 import { noInverseFactory, sinhFactory, userDgp } from '../user-dgp.test-helper.js'
 import { table1, type SeedResult, type Table1Config } from './index.js'
+import { MemoryCheckpointStore } from '@cl/train'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -38,6 +39,7 @@ describe('table1 on a user DGP', () => {
       seeds: [1],
       backend: { backend: 'cpu', detail: 'test', forced: true, attempts: [] },
       runDir: mkdtempSync(path.join(tmpdir(), 'cl-t1-user-')),
+      store: new MemoryCheckpointStore(),
       log: () => {},
       userDgp: userDgp(sinhFactory),
       signal: new AbortController().signal,

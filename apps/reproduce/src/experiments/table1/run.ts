@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { Dgp } from '@cl/dgp'
 import { createMlpEncoder } from '@cl/models'
-import { CheckpointStore } from '../../train/checkpoint-store.js'
+import type { CheckpointStore } from '@cl/train'
 import { buildUserDgp } from '../experiment-dgp.js'
 import type { ExperimentContext, UserDgp } from '../experiment.js'
 import { stepSeed } from '../stats.js'
@@ -33,22 +33,21 @@ export function table1Dgp(experiment: string, space: SpaceKind, seed: number, co
   return paperDgp({ space, dims: config.dims, contentDims, ...c, generator: { kind: 'mlp', ...config.generator }, seed })
 }
 
-/** Every (space, seed): f = g⁻¹ and a trained encoder, resuming finished seeds from the run directory. */
+/** Every (space, seed): f = g⁻¹ and a trained encoder, resuming finished seeds from the run's checkpoint store. */
 export async function runTable1(experiment: string, context: ExperimentContext<Table1Config>): Promise<Record<SpaceKind, SeedResult[]>> {
-  const { config, seeds, runDir, log } = context
-  const store = new CheckpointStore(runDir)
+  const { config, seeds, store, log } = context
   const results: Record<SpaceKind, SeedResult[]> = { box: [], sphere: [] }
   for (const space of SPACES) {
     for (const seed of seeds) {
       const key = `${space}-seed${seed}`
-      const done = store.loadResult<SeedResult>(key)
+      const done = await store.loadResult<SeedResult>(key)
       if (done !== undefined) {
         log(`${key}: already finished (resumed run)`)
         results[space].push(done)
         continue
       }
       const r = await runSeed(experiment, space, seed, key, context, store)
-      store.saveResult(key, r)
+      await store.saveResult(key, r)
       results[space].push(r)
     }
   }
@@ -73,7 +72,7 @@ async function runSeed(experiment: string, space: SpaceKind, seed: number, key: 
     const gInverse = await evaluateLoss(space, zHat, zHatPositive, config.tau)
     tf.dispose([zHat, zHatPositive])
     log(`${key}: f = g⁻¹ L_align ${gInverse.align.toFixed(3)} L_uniform ${gInverse.uniform.toFixed(3)} L_CL ${gInverse.total.toFixed(3)}`)
-    const outcome = await trainEncoder({ space, encoder: f, dgp, seed, key: `table1-${key}`, tau: config.tau, train: config.train, store, log, signal, label: `table1 ${key}` })
+    const outcome = await trainEncoder({ space, encoder: f, dgp, seed, key: `table1-${key}`, tau: config.tau, train: config.train, store, log, signal, onTrainStep: context.onTrainStep, label: `table1 ${key}` })
     const fx = f.apply(evalBatch.x)
     const fxPositive = f.apply(evalBatch.xPositive)
     const trainedLoss = await evaluateLoss(space, fx, fxPositive, config.tau, false)

@@ -1,4 +1,4 @@
-import { CheckpointStore } from '../../train/checkpoint-store.js'
+import type { CheckpointStore } from '@cl/train'
 import type { ExperimentContext } from '../experiment.js'
 import { loadExperimentImages, readoutScore, resumable, trainSimclrVariant, type SimclrVariant } from '../images/index.js'
 import type { Table2Results, Table2SeedResult } from './claims.js'
@@ -24,10 +24,9 @@ export function table2Variants(config: Table2Config): Record<Table2VariantId, Si
   }
 }
 
-/** Every (variant, seed): train, embed the readout sets, fit the readouts; finished sub-runs are resumed from the run directory. */
+/** Every (variant, seed): train, embed the readout sets, fit the readouts; finished sub-runs are resumed from the run's checkpoint store. */
 export async function runTable2(experiment: string, context: ExperimentContext<Table2Config>): Promise<{ results: Table2Results; numClasses: number; source: string }> {
-  const { config, seeds, runDir, log, signal } = context
-  const store = new CheckpointStore(runDir)
+  const { config, seeds, store, log, signal } = context
   const images = await loadExperimentImages(config.data, log)
   const variants = table2Variants(config)
   const results = Object.fromEntries(TABLE2_VARIANTS.map((v) => [v, [] as Table2SeedResult[]])) as Table2Results

@@ -12,6 +12,7 @@ import { EXIT_CODES } from '../../run/exit-codes.js'
 import type { ExperimentContext } from '../experiment.js'
 import { TINY_IMAGE_OVERRIDES } from '../images/tiny.test-helper.js'
 import { diffTau, table2, type Table2Config, type Table2Results } from './index.js'
+import { CheckpointStore } from '../../train/checkpoint-store.js'
 
 // wasm with @cl/core's conv gradient kernels: tfjs-cpu's Conv2DBackpropFilter takes seconds even at 8 px.
 beforeAll(async () => {
@@ -47,7 +48,7 @@ describe('table2', () => {
     const lines: string[] = []
     const controller = new AbortController()
     const context = (signal: AbortSignal): ExperimentContext<Table2Config> => ({
-      config, preset: 'quick', seeds: [5], backend: { backend: 'wasm', detail: 'test', forced: true, attempts: [] }, runDir, signal,
+      config, preset: 'quick', seeds: [5], backend: { backend: 'wasm', detail: 'test', forced: true, attempts: [] }, runDir, store: new CheckpointStore(runDir), signal,
       log: (l) => {
         lines.push(l)
         // stop once the first model is done: the second one is interrupted before its first step

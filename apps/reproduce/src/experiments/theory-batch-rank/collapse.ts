@@ -1,6 +1,6 @@
 import { normalizedSingularValues } from '@cl/metrics'
 import { createLinearEncoder } from '@cl/models'
-import { CheckpointStore } from '../../train/checkpoint-store.js'
+import type { CheckpointStore } from '@cl/train'
 import type { ExperimentContext } from '../experiment.js'
 import { trainEncoder } from '../synthetic.js'
 import { theoryLinearDgp } from '../theory/linear-setup.js'
@@ -20,28 +20,27 @@ export interface CollapseRun {
 
 /**
  * Part B: train the bias-free linear encoder (as fig1-spectrum: box, Lp-InfoNCE p = 2, τ_c = τ_s) at every batch size
- * with the same steps and learning rate; finished runs resume from the run directory.
+ * with the same steps and learning rate; finished runs resume from the run's checkpoint store.
  */
 export async function trainCollapseRuns(context: ExperimentContext<TheoryBatchRankConfig>): Promise<CollapseRun[]> {
-  const { config, seeds, runDir, log, signal } = context
+  const { config, seeds, store, log, signal } = context
   const { collapse } = config
-  const store = new CheckpointStore(runDir)
   const runs: CollapseRun[] = []
   for (const seed of seeds) {
     const setup = theoryLinearDgp({ space: 'box', dims: config.dims, contentDims: collapse.contentDims, sigmaStyle: config.sigmaStyle, thresholdDraws: config.generator.thresholdDraws, seed })
     for (const batchSize of collapse.batchSizes) {
       const key = `batch-rank-dc${collapse.contentDims}-N${batchSize}-seed${seed}`
-      const done = store.loadResult<CollapseRun>(key)
+      const done = await store.loadResult<CollapseRun>(key)
       if (done !== undefined) {
         runs.push(done)
         continue
       }
       const f = createLinearEncoder({ inputDim: config.dims, seed, name: `theory-${key}` })
       try {
-        const outcome = await trainEncoder({ space: 'box', encoder: f, dgp: setup.dgp, seed, key, tau: collapse.tau, train: { ...collapse.train, batchSize }, store, log, signal, label: `batch-rank N = ${batchSize} seed ${seed}` })
+        const outcome = await trainEncoder({ space: 'box', encoder: f, dgp: setup.dgp, seed, key, tau: collapse.tau, train: { ...collapse.train, batchSize }, store, log, signal, onTrainStep: context.onTrainStep, label: `batch-rank N = ${batchSize} seed ${seed}` })
         const w = f.weightMatrix()
         const run: CollapseRun = { seed, batchSize, endToEnd: normalizedSingularValues(matMul(w, setup.generator)), weights: normalizedSingularValues(w), finalLoss: outcome.finalLoss }
-        store.saveResult(key, run)
+        await store.saveResult(key, run)
         runs.push(run)
       } finally {
         f.dispose()

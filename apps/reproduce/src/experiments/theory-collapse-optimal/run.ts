@@ -1,7 +1,7 @@
 import { InterruptedError } from '@cl/core'
 import { createDgp, type Dgp, type InvertibleMlp } from '@cl/dgp'
 import { r2ContentStyleDense, singularValues } from '@cl/metrics'
-import { CheckpointStore } from '../../train/checkpoint-store.js'
+import type { CheckpointStore } from '@cl/train'
 import type { ExperimentContext } from '../experiment.js'
 import { stepSeed } from '../stats.js'
 import { paperGenerator } from '../synthetic.js'
@@ -149,15 +149,14 @@ export async function evaluateCollapse(config: TheoryCollapseOptimalConfig, cont
   return { seed, contentDims, negatives: n - 1, scales, collapsed, styleKept, groundTruth, zero, r2, gradients, gradientReference, eq5 }
 }
 
-/** Every (seed, d_c), resuming finished ones from the run directory. */
+/** Every (seed, d_c), resuming finished ones from the run's checkpoint store. */
 export async function runTheoryCollapseOptimal(context: ExperimentContext<TheoryCollapseOptimalConfig>): Promise<CollapseRun[]> {
-  const { config, seeds, runDir, log } = context
-  const store = new CheckpointStore(runDir)
+  const { config, seeds, store, log } = context
   const runs: CollapseRun[] = []
   for (const seed of seeds) {
     for (const dc of config.contentDims) {
       const key = `collapse-dc${dc}-seed${seed}`
-      const done = store.loadResult<CollapseRun>(key)
+      const done = await store.loadResult<CollapseRun>(key)
       if (done !== undefined) {
         runs.push(done)
         continue
@@ -165,7 +164,7 @@ export async function runTheoryCollapseOptimal(context: ExperimentContext<Theory
       // Ctrl-C / SIGTERM: stop between (seed, d_c) evaluations; finished ones are stored for --resume
       if (context.signal.aborted) throw new InterruptedError(String(context.signal.reason))
       const r = await evaluateCollapse(config, dc, seed, log)
-      store.saveResult(key, r)
+      await store.saveResult(key, r)
       runs.push(r)
     }
   }

@@ -1,9 +1,8 @@
 import { createRng, InterruptedError } from '@cl/core'
 import { normalizedSingularValues } from '@cl/metrics'
 import { createLinearEncoder, type LinearEncoder } from '@cl/models'
-import { train } from '@cl/train'
+import { train, type CheckpointStore } from '@cl/train'
 import type * as tf from '@tensorflow/tfjs'
-import { CheckpointStore } from '../../train/checkpoint-store.js'
 import { trainProgress } from '../../train/progress.js'
 import type { ExperimentContext } from '../experiment.js'
 import { stepBatch, type SpaceKind } from '../synthetic.js'
@@ -148,13 +147,13 @@ export async function runTheoryDcEstimate(context: ExperimentContext<TheoryDcEst
     log(`theory-dc-estimate: ${space} done (${seeds.length} draws × ${grid.length} grid points, batch sweep N ∈ {${config.batchSweep.batchSizes.join(', ')}})`)
   }
   if (config.trained !== undefined) {
-    const store = new CheckpointStore(context.runDir)
+    const { store } = context
     for (const space of config.spaces) {
       for (const seed of seeds.slice(0, config.trained.draws)) {
         const key = `trained-${space}-${seed}`
-        const done = store.loadResult<DcEstimateRun>(key)
+        const done = await store.loadResult<DcEstimateRun>(key)
         const r = done ?? (await trainedRun(config, space, seed, context, store))
-        if (done === undefined) store.saveResult(key, r)
+        if (done === undefined) await store.saveResult(key, r)
         runs.push(r)
       }
     }

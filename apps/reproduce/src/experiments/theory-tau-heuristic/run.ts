@@ -1,6 +1,6 @@
 import { contentStyleTau } from '@cl/infonce'
 import { createLinearEncoder } from '@cl/models'
-import { CheckpointStore } from '../../train/checkpoint-store.js'
+import type { CheckpointStore } from '@cl/train'
 import type { ExperimentContext } from '../experiment.js'
 import { theoryLinearDgp } from '../theory/linear-setup.js'
 import { trainEncoder } from '../synthetic.js'
@@ -44,21 +44,20 @@ export function tauGrid(config: TheoryTauHeuristicConfig): TauPoint[] {
 }
 
 
-/** Train every (seed, point) encoder, resuming finished ones from the run directory (each saved with `saveResult`). */
+/** Train every (seed, point) encoder, resuming finished ones from the run's checkpoint store (each saved with `saveResult`). */
 export async function runTheoryTauHeuristic(context: ExperimentContext<TheoryTauHeuristicConfig>): Promise<TauRun[]> {
-  const { config, seeds, runDir } = context
-  const store = new CheckpointStore(runDir)
+  const { config, seeds, store } = context
   const runs: TauRun[] = []
   for (const seed of seeds) {
     for (const point of tauGrid(config)) {
       const key = tauRunKey(point, seed)
-      const done = store.loadResult<TauRun>(key)
+      const done = await store.loadResult<TauRun>(key)
       if (done !== undefined) {
         runs.push(done)
         continue
       }
       const r = await trainTauRun(point, seed, context, store)
-      store.saveResult(key, r)
+      await store.saveResult(key, r)
       runs.push(r)
     }
   }
@@ -81,7 +80,7 @@ async function trainTauRun(point: TauPoint, seed: number, context: ExperimentCon
   const tau = dc === 0 ? Array.from({ length: config.dims }, () => config.tauStyle) : contentStyleTau({ dims: config.dims, contentDims: dc, tauContent, tauStyle: config.tauStyle })
   const f = createLinearEncoder({ inputDim: config.dims, outputNormalization: 'none', seed, name: `tau-${key}` })
   try {
-    const outcome = await trainEncoder({ space: 'box', encoder: f, dgp, seed, key, tau, train: config.train, store, log, signal, label: `theory-tau ${key}` })
+    const outcome = await trainEncoder({ space: 'box', encoder: f, dgp, seed, key, tau, train: config.train, store, log, signal, onTrainStep: context.onTrainStep, label: `theory-tau ${key}` })
     const spectra = linearSpectra(f.weightMatrix(), generator, tau)
     return {
       ratio,

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../cli.js'
 import { resolveConfig } from '../../run/runner.js'
 import { resultSchema } from '../../run/result-schema.js'
+import { CheckpointStore } from '../../train/checkpoint-store.js'
 import type { ExperimentContext } from '../experiment.js'
 import {
   balanceCrossing,
@@ -60,12 +61,14 @@ describe('theory-tau-heuristic: end to end', () => {
   it('is leak-free and resumes finished runs from the run directory without training them again', async () => {
     const config = resolveConfig(theoryTauHeuristic, 'quick', { dims: 3, contentDims: 1, ratios: [0.5], tauContents: [0.25, 1, 2], generator: { thresholdDraws: 20 }, train: { steps: 4, batchSize: 8 } })
     const logs: string[] = []
+    const runDir = mkdtempSync(path.join(tmpdir(), 'cl-tau-resume-'))
     const context: ExperimentContext<TheoryTauHeuristicConfig> = {
       config,
       preset: 'quick',
       seeds: [1],
       backend: { backend: 'cpu', detail: 'test', forced: true, attempts: [] },
-      runDir: mkdtempSync(path.join(tmpdir(), 'cl-tau-resume-')),
+      runDir,
+      store: new CheckpointStore(runDir),
       log: (l) => logs.push(l),
       signal: new AbortController().signal,
     }

@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { Experiment, ExperimentOutput, Figure, UserDgp } from '../../experiments/experiment.js'
 import type { RunResult } from '../../run/result-schema.js'
 import { makeDirs, writeFileAtomic, type RunWriter } from '../../run/run-dir.js'
-import { renderReport } from '../../run/runner.js'
+import { renderReport } from '../../run/render-report.js'
 import type { EvaluatedTask } from './aggregate.js'
 
 /** The directory of a grid point's combined report under `collected/`. */
