@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs'
+import * as tf from '@tensorflow/tfjs'
 import { normalizedSingularValues } from '@cl/metrics'
 import type { LabExperimentId } from './settings.js'
 
@@ -24,14 +24,19 @@ export function pickKernel(names: Iterable<string>, layer: SpectrumLayer): strin
 }
 
 /**
- * Max-normalised singular values (descending) of one weight matrix of the encoder being trained, read synchronously
- * (`dataSync` inside `@cl/metrics`; no tensor is created, the variable is not kept). A dense kernel stores Wᵀ, which
- * has the same singular values.
+ * Max-normalised singular values (descending) of one weight matrix of the encoder being trained. Inside the step
+ * callback only a copy of the weight is taken (the variable itself is neither kept nor read synchronously: tfjs-webgpu's
+ * synchronous read fails in a worker, and on WebGL it would stall the pipeline); the copy is read asynchronously and
+ * disposed. A dense kernel stores Wᵀ, which has the same singular values.
  */
-export function readSpectrum(variables: ReadonlyMap<string, tf.Variable>, layer: SpectrumLayer): { matrix: string; values: number[] } | undefined {
+export function readSpectrum(variables: ReadonlyMap<string, tf.Variable>, layer: SpectrumLayer): Promise<{ matrix: string; values: number[] }> | undefined {
   const name = pickKernel(variables.keys(), layer)
   if (name === undefined) return undefined
   const v = variables.get(name)!
   if (v.shape.length !== 2) return undefined
-  return { matrix: name, values: normalizedSingularValues(v as unknown as tf.Tensor2D) }
+  const copy = tf.clone(v)
+  return copy
+    .data()
+    .then((data) => ({ matrix: name, values: normalizedSingularValues({ data: data as Float32Array, shape: copy.shape }) }))
+    .finally(() => copy.dispose())
 }

@@ -11,14 +11,19 @@ export interface StepTrackerOptions {
   readonly minIntervalMs: number
   readonly now: () => number
   readonly post: (message: TrackerMessage) => void
-  /** Read the tracked weight matrix's spectrum from the job's variables (synchronously, inside the callback). */
-  readonly readSpectrum: (variables: TrainStepInfo['variables']) => { matrix: string; values: readonly number[] } | undefined
+  /**
+   * Start reading the tracked weight matrix's spectrum from the job's variables (what must happen inside the callback
+   * happens when this is called; the values may arrive later). Undefined: nothing to read.
+   */
+  readonly readSpectrum: (variables: TrainStepInfo['variables']) => Promise<{ matrix: string; values: readonly number[] }> | undefined
+  /** Where a failed read is reported (the run goes on without that spectrum). */
+  readonly onReadError?: (error: unknown) => void
 }
 
 /**
  * The experiment context's `onTrainStep` for the lab: counts jobs, measures steps/s over ~1 s windows, batches the loss
- * points between progress messages, and reads the spectrum every K steps — all from one step callback, so the page
- * gets a few messages per second whatever the step rate.
+ * points between progress messages, and reads the spectrum every K steps (one read at a time) — all from one step
+ * callback, so the page gets a few messages per second whatever the step rate.
  */
 export function createStepTracker(options: StepTrackerOptions): { onTrainStep(info: TrainStepInfo): void } {
   let job: string | undefined
@@ -30,6 +35,8 @@ export function createStepTracker(options: StepTrackerOptions): { onTrainStep(in
   let rate = 0
   /** Whether a whole ~1 s window has passed in this job (before it, the rate is over the job's steps so far). */
   let settled = false
+  /** A spectrum read in flight: the next K-th step is skipped rather than queued behind it. */
+  let reading = false
   return {
     onTrainStep(info) {
       const now = options.now()
@@ -52,9 +59,18 @@ export function createStepTracker(options: StepTrackerOptions): { onTrainStep(in
         rate = (info.step - windowStep) / elapsed
       }
       const last = info.step >= info.steps
-      if (info.step % options.every === 0 || last) {
-        const spectrum = options.readSpectrum(info.variables)
-        if (spectrum !== undefined) options.post({ type: 'spectrum', job: info.job, step: info.step, matrix: spectrum.matrix, values: [...spectrum.values] })
+      if ((info.step % options.every === 0 || last) && !reading) {
+        const pending = options.readSpectrum(info.variables)
+        if (pending !== undefined) {
+          reading = true
+          const { job: j, step } = info
+          pending
+            .then((s) => options.post({ type: 'spectrum', job: j, step, matrix: s.matrix, values: [...s.values] }))
+            .catch((error: unknown) => options.onReadError?.(error))
+            .finally(() => {
+              reading = false
+            })
+        }
       }
       if (last || now - lastPost >= options.minIntervalMs) {
         options.post({ type: 'progress', job: info.job, jobIndex, step: info.step, steps: info.steps, loss: info.loss, stepsPerSecond: rate, losses: pending })

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs'
 import { isClError } from '@cl/core'
 import { APP_VERSION, LAB_EXPERIMENTS, MemoryCheckpointStore, assembleResult, renderReport, setFigureRenderer, type Experiment } from '@cl/reproduce/browser'
 import { selectLabBackend } from './backends/select.js'
+import { webGpuDeviceLost } from './backends/webgpu.js'
 import { canvasFigureRenderer } from './figure-renderer.js'
 import { readSpectrum, spectrumLayerOf } from './live-spectrum.js'
 import type { LabBackendInfo, PageMessage, WorkerMessage } from './protocol.js'
@@ -51,7 +52,11 @@ function experimentOf(id: string): Experiment<unknown> {
 }
 
 function fail(error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error)
+  let message = error instanceof Error ? error.message : String(error)
+  const lost = backend?.info.name === 'webgpu' ? webGpuDeviceLost() : undefined
+  if (lost !== undefined) {
+    message += ` — the WebGPU device was lost (${lost}). tfjs-webgpu's synchronous reads (dataSync) lose it on Chromium's software adapter; run with ?backend=webgl or ?backend=wasm`
+  }
   const field = (error as { field?: unknown } | null)?.field
   post({ type: 'error', message, ...(typeof field === 'string' ? { field } : {}), tensors: tf.memory().numTensors })
 }
@@ -123,6 +128,7 @@ scope.addEventListener('message', (event: MessageEvent<PageMessage>) => {
           now: () => performance.now(),
           post,
           readSpectrum: (variables) => readSpectrum(variables, spectrumLayerOf(settings.experiment)),
+          onReadError: (error) => post({ type: 'log', line: `live spectrum not read: ${error instanceof Error ? error.message : String(error)}` }),
         })
         session = { id: sessions, settings, experiment, config, store: new MemoryCheckpointStore(), startedAt: new Date(), tracker, running: false }
       } catch (error) {

@@ -7,6 +7,8 @@ export type Availability =
   | {
       readonly ok: true
       readonly detail: string
+      /** A software GPU (SwiftShader, llvmpipe): `auto` skips it, as `cl-reproduce` does; a forced backend uses it. */
+      readonly emulated?: boolean
       readonly check?: () => string | undefined
       readonly afterSelect?: () => void | Promise<void>
     }

@@ -33,6 +33,13 @@ describe('selectLabBackend', () => {
     expect(describeBackend(info)).toBe('wasm (forced by ?backend=wasm) — test wasm')
   })
 
+  it('auto skips a software WebGPU adapter, as cl-reproduce does', async () => {
+    const emulated = async (): Promise<Availability> => ({ ok: true, detail: 'software adapter: google / swiftshader', emulated: true })
+    const info = await selectLabBackend('auto', [], { webgpu: emulated, webgl: unavailable('b'), wasm })
+    expect(info.attempts[0]).toEqual({ backend: 'webgpu', outcome: 'skipped', reason: 'only a software adapter (software adapter: google / swiftshader); auto uses hardware GPUs only, as cl-reproduce does: force it with ?backend=webgpu' })
+    expect(info.name).toBe('wasm')
+  })
+
   it('skips a backend lacking a kernel the experiment needs, and one its check refuses', async () => {
     const refused = async (): Promise<Availability> => ({ ok: true, detail: 'x', check: () => 'renders no float32 textures' })
     await expect(selectLabBackend('auto', ['NoSuchKernel'], { webgpu: unavailable('a'), webgl: unavailable('b'), wasm })).rejects.toThrow(

@@ -25,15 +25,16 @@ export class LabBackendError extends ClError {
 
 /**
  * Choose and activate a tfjs backend in the worker, once, before any tensor exists. `auto` takes the first of
- * {@link LAB_BACKEND_CHAIN} that registers, initialises and has every kernel the experiment needs, and records why each
- * earlier one was skipped; a named backend is that one or a {@link LabBackendError}.
+ * {@link LAB_BACKEND_CHAIN} that registers, runs on hardware (a software WebGPU adapter is skipped), initialises and has
+ * every kernel the experiment needs, and records why each earlier one was skipped; a named backend is that one or a
+ * {@link LabBackendError}.
  */
 export async function selectLabBackend(requested: LabBackendRequest, requiredKernels: readonly string[], register = REGISTER): Promise<LabBackendInfo> {
   const forced = requested !== 'auto'
   const pool = forced ? [requested] : LAB_BACKEND_CHAIN
   const attempts: LabBackendAttempt[] = []
   for (const name of pool) {
-    const reason = await tryBackend(name, requiredKernels, register[name])
+    const reason = await tryBackend(name, forced, requiredKernels, register[name])
     if (typeof reason === 'string') {
       if (forced) throw new LabBackendError(`${name} unavailable: ${reason}`)
       attempts.push({ backend: name, outcome: 'skipped', reason })
@@ -46,9 +47,10 @@ export async function selectLabBackend(requested: LabBackendRequest, requiredKer
 }
 
 /** Register, set and check one backend: its detail, or why it cannot be used. */
-async function tryBackend(name: LabBackendName, requiredKernels: readonly string[], register: () => Promise<Availability>): Promise<{ detail: string } | string> {
+async function tryBackend(name: LabBackendName, forced: boolean, requiredKernels: readonly string[], register: () => Promise<Availability>): Promise<{ detail: string } | string> {
   const availability = await register()
   if (!availability.ok) return availability.reason
+  if (availability.emulated === true && !forced) return `only a software adapter (${availability.detail}); auto uses hardware GPUs only, as cl-reproduce does: force it with ?backend=${name}`
   let activated = false
   try {
     activated = await tf.setBackend(name)

@@ -21,8 +21,8 @@ const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software/i
 
 /**
  * WebGPU: `navigator.gpu` and an adapter first, and only then the tfjs backend module, which registers itself only
- * if `navigator.gpu` exists when it is imported (toolchain pitfall 14). A software adapter is used (and named so):
- * in the browser it is what `--enable-unsafe-webgpu` without a GPU gives.
+ * if `navigator.gpu` exists when it is imported (toolchain pitfall 14). A software adapter (what Chromium's
+ * `--enable-unsafe-webgpu` gives without a GPU) is marked `emulated`: `auto` skips it, `?backend=webgpu` uses it.
  */
 export async function registerWebGpu(): Promise<Availability> {
   const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu
@@ -44,5 +44,26 @@ export async function registerWebGpu(): Promise<Availability> {
     return { ok: false, reason: `@tensorflow/tfjs-backend-webgpu failed to load: ${firstLine(error)}` }
   }
   if (tf.findBackendFactory('webgpu') == null) return { ok: false, reason: '@tensorflow/tfjs-backend-webgpu registered no backend' }
-  return { ok: true, detail: `${software ? 'software' : 'hardware'} adapter: ${name === '' ? 'no adapter info' : name}` }
+  return {
+    ok: true,
+    detail: `${software ? 'software' : 'hardware'} adapter: ${name === '' ? 'no adapter info' : name}`,
+    emulated: software,
+    afterSelect: () => {
+      const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ message: string }> } }).device
+      void device?.lost?.then((info) => {
+        lost = info.message === '' ? 'device lost' : info.message
+      })
+    },
+  }
+}
+
+let lost: string | undefined
+
+/**
+ * Why the WebGPU device was lost, if it was. Seen with Chromium's software adapter: after training steps, tfjs-webgpu's
+ * synchronous read (`dataSync`, which the experiments use for small weight matrices) loses the device, and the next
+ * read fails with "A valid external Instance reference no longer exists".
+ */
+export function webGpuDeviceLost(): string | undefined {
+  return lost
 }
