@@ -10,5 +10,7 @@ export default defineConfig({
   // one tfjs engine for the page and the worker bundles, whichever package imports it (two copies break kernels)
   resolve: { conditions: ['@cl/source', ...defaultClientConditions], dedupe: ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'] },
   worker: { format: 'es' },
+  // the worker imports these lazily: pre-bundle them at dev start, not with a page reload mid-run
+  optimizeDeps: { include: ['@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
 })

@@ -102,11 +102,11 @@ describe('@cl/reproduce/browser imports nothing Node-only', () => {
     expect(violations(meta, 'src/browser.ts')).toEqual([])
     // the walk really covers the experiments and the training code (a broken walk would find nothing to refuse)
     const inputs = Object.keys(meta.inputs)
-    for (const file of ['src/experiments/fig1-spectrum/run.ts', 'src/experiments/fig1-r2/run.ts', 'src/experiments/table1/run.ts', 'src/experiments/synthetic.ts', 'src/report/vega-svg.ts', 'src/run/assemble-result.ts']) {
+    for (const file of ['src/experiments/fig1-spectrum/run.ts', 'src/experiments/fig1-r2/run.ts', 'src/experiments/table1/run.ts', 'src/experiments/synthetic.ts', 'src/report/vega-svg.ts', 'src/run/assemble-result.ts', 'src/backend/reproduce-kernels.ts']) {
       expect(inputs).toContain(file)
     }
     expect(inputs.some((f) => f.endsWith('packages/train/src/train.ts'))).toBe(true)
-    for (const nodeOnly of ['src/report/node-figures.ts', 'src/train/tty-progress-bar.ts', 'src/train/checkpoint-store.ts', 'src/run/runner.ts']) {
+    for (const nodeOnly of ['src/report/node-figures.ts', 'src/train/tty-progress-bar.ts', 'src/train/checkpoint-store.ts', 'src/run/runner.ts', 'src/backend/select.ts']) {
       expect(inputs).not.toContain(nodeOnly)
     }
   })

@@ -13,6 +13,7 @@ import {
   resolveConfig,
   resultSchema,
   setFigureRenderer,
+  useReproduceKernels,
   type Experiment,
   type ExperimentContext,
   type ExperimentOutput,
@@ -49,6 +50,8 @@ function context(store: MemoryCheckpointStore, signal: AbortSignal, onTrainStep?
 let restore: ReturnType<typeof setFigureRenderer>
 beforeAll(async () => {
   await tf.setBackend('cpu')
+  // the kernels the CLI's backend selection installs (here: the fused InfoNCE kernel on cpu)
+  expect(useReproduceKernels('cpu')).toEqual({ fusedInfoNce: true })
   restore = setFigureRenderer({ measureText: (text, fontSize) => 0.6 * fontSize * text.length })
 })
 afterAll(() => {

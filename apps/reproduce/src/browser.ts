@@ -2,8 +2,9 @@
  * `@cl/reproduce/browser`: the synthetic experiments of §4.1 (Fig. 1, Table 1) and the pure half of the runner, for a
  * browser bundle (apps/lab). The very `Experiment` objects `cl-reproduce run` runs; nothing here (transitively)
  * imports Node built-ins, resvg, the file checkpoint store, datasets or the CLI's terminal libraries
- * (browser-imports.test.ts). The caller selects the tfjs backend, passes a `MemoryCheckpointStore` as the context's
- * `store`, installs a figure renderer ({@link setFigureRenderer}) and builds result.json with {@link assembleResult}.
+ * (browser-imports.test.ts). The caller selects the tfjs backend and then calls {@link useReproduceKernels} (the CLI's
+ * kernels, so the numbers match), passes a `MemoryCheckpointStore` as the context's `store`, installs a figure renderer
+ * ({@link setFigureRenderer}) and builds result.json with {@link assembleResult}.
  */
 import type { Experiment } from './experiments/experiment.js'
 import { fig1R2Box, fig1R2Sphere } from './experiments/fig1-r2/index.js'
@@ -35,4 +36,5 @@ export { resolveConfig } from './run/resolve-config.js'
 export { configKeys, type ConfigKey } from './run/config-keys.js'
 export { setFigureRenderer, type FigureRenderer } from './report/figure-renderer.js'
 export { MemoryCheckpointStore, type CheckpointStore } from '@cl/train'
+export { useReproduceKernels } from './backend/reproduce-kernels.js'
 export { APP_VERSION } from './version.js'

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
-import { useFastWasmKernels, useWasmConvGradients } from '@cl/core'
-import { pairwiseLseImplementation, pairwiseLseKernelUnavailableReason, setPairwiseLseThreads } from '@cl/infonce'
+import { useWasmConvGradients } from '@cl/core'
+import { pairwiseLseImplementation, pairwiseLseKernelUnavailableReason } from '@cl/infonce'
+import { useReproduceKernels } from '@cl/reproduce/browser'
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'
 import simdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
 import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'
@@ -10,8 +11,8 @@ let pathsSet = false
 
 /**
  * tfjs-backend-wasm with its binaries served by Vite (`setWasmPaths` before `tf.setBackend`/`tf.ready`, toolchain
- * pitfall 14), single-threaded like `cl-reproduce run` by default, and once selected the same `@cl/core` kernels and
- * fused InfoNCE kernel (1 thread) as the CLI: same seed, same backend, same numbers.
+ * pitfall 14), single-threaded, and once selected the kernels the CLI installs (`useReproduceKernels`: `@cl/core`'s
+ * wasm kernels, the fused InfoNCE kernel on 1 thread): same seed, same backend, same numbers.
  */
 export async function registerWasm(): Promise<Availability> {
   try {
@@ -34,8 +35,7 @@ export async function registerWasm(): Promise<Availability> {
       return detail
     },
     afterSelect: async () => {
-      useFastWasmKernels()
-      setPairwiseLseThreads(1)
+      useReproduceKernels('wasm', 1)
       const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true
       const kernel = pairwiseLseImplementation('wasm') === 'kernel' ? 'fused InfoNCE kernel: 1 thread' : `tiled InfoNCE (${pairwiseLseKernelUnavailableReason()?.message ?? 'kernel unavailable'})`
       detail = `WebAssembly (XNNPACK, ${simd ? 'SIMD, ' : ''}single-threaded); ${kernel}`

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
-import { isClError, useFastWasmKernels } from '@cl/core'
-import { PAIRWISE_LSE_BACKENDS, setPairwiseLseThreads } from '@cl/infonce'
+import { isClError } from '@cl/core'
 import { BackendUnavailableError, MissingKernelsError } from '../errors.js'
 import { BACKEND_NAMES, defaultCandidates, type BackendCandidate, type BackendName } from './candidates.js'
 import type { BackendGuards } from './guards.js'
 import { convTrainingSupport, missingKernels } from './kernels.js'
+import { useReproduceKernels } from './reproduce-kernels.js'
 
 /** What happened to one backend during selection. */
 export interface SelectionAttempt {
@@ -108,12 +108,8 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       skip(failure)
       continue
     }
-    // tfjs-wasm runs transposed matMuls (every matMul gradient) in a naive loop and copies every tensor kept for a
-    // gradient: @cl/core replaces both kernels.
-    if (candidate.name === 'wasm') useFastWasmKernels()
-    // The InfoNCE logits run in @cl/infonce's own wasm-SIMD kernel on wasm and cpu, with its own worker pool.
-    const hostKernel = (PAIRWISE_LSE_BACKENDS as readonly string[]).includes(candidate.name)
-    if (hostKernel) setPairwiseLseThreads(threads)
+    // @cl/core's fast wasm kernels; the InfoNCE logits in @cl/infonce's own kernel on wasm and cpu, with its worker pool.
+    const hostKernel = useReproduceKernels(candidate.name, threads).fusedInfoNce
     const detail = hostKernel ? `${availability.detail}; fused InfoNCE kernel: ${threads} thread${threads === 1 ? '' : 's'}` : availability.detail
     attempts.push({ backend: candidate.name, outcome: 'selected', reason: detail })
     return {
