@@ -51,7 +51,7 @@ describe('the form fields map onto each experiment\'s config keys', () => {
     expect(() => resolve(fig1Spectrum, { fields: { ts: '0' } })).toThrow(/^invalid config\.tauStyle/)
     expect(() => resolve(fig1Spectrum, { fields: { norm: 'on' } })).toThrow(/^invalid normalisation: expected no value for this experiment/)
     expect(() => resolve(fig1Spectrum, { sets: ['generator.draws=5'] })).toThrow(/^invalid config\.generator\.draws/)
-    expect(() => resolve(fig1Spectrum, { sets: ['dims'] })).toThrow(/^invalid set: expected key\.path=value/)
+    expect(() => resolve(fig1Spectrum, { sets: ['dims'] })).toThrow(/^invalid --set: expected key=value/)
     expect(() => resolve(fig1Spectrum, { seed: 1.5 })).toThrow(/^invalid seed/)
     expect(() => resolve(table1, { fields: { tc: '0.1' } })).toThrow(/^invalid τ_c: expected no value for this experiment \(Table 1 uses one scalar τ/)
   })

@@ -1,7 +1,6 @@
 import { InvalidConfigError, parseConfig } from '@cl/core'
-import type { Experiment } from '@cl/reproduce/browser'
+import { mergeConfig, parseOverrides, type Experiment } from '@cl/reproduce/browser'
 import { APPLY_ORDER, fieldsFor, type FieldSpec, type MutableConfig } from './fields.js'
-import { applySets } from './set-overrides.js'
 import type { LabSettings } from './settings.js'
 
 /** A typed field value from the form's text: integers and numbers checked, options one of the listed. */
@@ -34,8 +33,8 @@ export function resolveLabConfig<C>(experiment: Experiment<C>, settings: LabSett
     const value = parseFieldValue(spec, raw)
     if (spec.kind === 'binding') spec.apply(config, value)
   }
-  applySets(config, settings.sets)
-  const parsed = parseConfig(experiment.configSchema, config, 'config') as C
+  // the "more settings" lines are `cl-reproduce run --set` pairs, parsed and merged by the CLI's own code
+  const parsed = parseConfig(experiment.configSchema, mergeConfig(config, parseOverrides(settings.sets.map((l) => l.trim()))), 'config') as C
   experiment.preflight?.(parsed, {})
   return parsed
 }
