@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { hostname } from 'node:os'
 import path from 'node:path'
 import type { Experiment } from '../experiments/experiment.js'
 import { resultSchema } from './result-schema.js'
 import { RESULT_FILE, STATUS_FILE, writeFileAtomic, type RunWriter } from './run-dir.js'
-import { isAlive } from './run-lock.js'
+import { isRunProcessGone } from './run-lock.js'
 
 /** One experiment's line of the `run all` index. */
 export interface IndexEntry {
@@ -31,7 +30,7 @@ function stateOf(statusFile: string): string {
   if (!existsSync(statusFile)) return 'not started'
   const status = tryReadJson(statusFile) as { state?: unknown; pid?: unknown; hostname?: unknown } | undefined
   if (status === undefined || typeof status.state !== 'string') return `unreadable ${STATUS_FILE}`
-  if (status.state === 'running' && typeof status.pid === 'number' && status.hostname === hostname() && !isAlive(status.pid)) return 'stopped (process gone)'
+  if (isRunProcessGone(status)) return 'stopped (process gone)'
   return status.state
 }
 

@@ -97,6 +97,20 @@ function releaseRunLock(file: string, me: LockOwner): void {
   }
 }
 
+/** Who holds the lock of `dir` (pid, host, start time); undefined when it is free or its file cannot be read. */
+export function readLockOwner(dir: string): Pick<LockOwner, 'pid' | 'hostname' | 'startedAt'> | undefined {
+  return readOwnerSafe(path.join(dir, LOCK_FILE))
+}
+
+/**
+ * True when a run's status.json says `running` but its process, on this host, is gone (SIGKILL, OOM, a crash): what
+ * `run all`'s index calls "stopped (process gone)" and a sweep's task state calls `stopped`. Another host's pids cannot
+ * be checked, so a run there is never judged gone.
+ */
+export function isRunProcessGone(status: { state?: unknown; pid?: unknown; hostname?: unknown }): boolean {
+  return status.state === 'running' && typeof status.pid === 'number' && status.hostname === hostname() && !isAlive(status.pid)
+}
+
 function readOwnerSafe(file: string): LockOwner | undefined {
   try {
     return readOwner(file)

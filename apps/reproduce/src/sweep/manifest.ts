@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { hostname } from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
 import { PRESET_NAMES } from '../experiments/experiment.js'
 import { RESULT_FILE, RunDirectoryError, RunFileError, STATUS_FILE, readRunJson, writeFileAtomic, type RunWriter } from '../run/run-dir.js'
-import { isAlive } from '../run/run-lock.js'
+import { isRunProcessGone } from '../run/run-lock.js'
 
 /** The file that makes a directory a sweep: written first, before any task runs; never rewritten with other settings. */
 export const SWEEP_FILE = 'sweep.json'
@@ -119,10 +118,8 @@ export function taskStatus(sweepDir: string, task: Pick<SweepTask, 'dir'>): Task
   if (status.state === 'failed') return { state: 'failed', ...(typeof status.error === 'string' ? { error: status.error } : {}) }
   if (status.state === 'interrupted') return { state: 'interrupted' }
   if (status.state === 'running') {
-    const host = typeof status.hostname === 'string' ? status.hostname : undefined
-    const onThisHost = host === undefined || host === hostname()
-    if (onThisHost && typeof status.pid === 'number' && !isAlive(status.pid)) return { state: 'stopped', ...(host !== undefined ? { hostname: host } : {}) }
-    return { state: 'running', ...(host !== undefined ? { hostname: host } : {}) }
+    const host = typeof status.hostname === 'string' ? { hostname: status.hostname } : {}
+    return { state: isRunProcessGone(status) ? 'stopped' : 'running', ...host }
   }
   return { state: 'stopped' }
 }

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { hostname } from 'node:os'
 import path from 'node:path'
-import { LOCK_FILE, isAlive } from '../run/run-lock.js'
+import { isAlive, readLockOwner } from '../run/run-lock.js'
 import { formatPoint } from './grid.js'
 import { pointsLabel, readManifest, taskLog, taskStatus, type SweepManifest, type TaskState, type TaskStatus } from './manifest.js'
 import { queuedJobs, scancel, type QueuedJob, type SlurmRunner } from './slurm.js'
@@ -42,14 +42,8 @@ export function sweepStatus(dir: string, slurm: SlurmRunner): SweepStatus {
 
 /** The pid in the sweep's lock when it is a live process on this host (a local pool, or a submission in progress). */
 function livePoolPid(dir: string): number | undefined {
-  const file = path.join(dir, LOCK_FILE)
-  if (!existsSync(file)) return undefined
-  try {
-    const owner = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; hostname?: unknown }
-    return owner.hostname === hostname() && typeof owner.pid === 'number' && isAlive(owner.pid) ? owner.pid : undefined
-  } catch {
-    return undefined
-  }
+  const owner = readLockOwner(dir)
+  return owner !== undefined && owner.hostname === hostname() && isAlive(owner.pid) ? owner.pid : undefined
 }
 
 /** `sweep status` as lines: the counts, the queue, and one line per task that is not complete. */

@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import path from 'node:path'
 import { InvalidConfigError } from '@cl/core'
 import { EXIT_CODES } from '../run/exit-codes.js'
 import type { ChildSpawner } from '../run/parallel.js'
 import { assertFreshRunDir, makeDirs } from '../run/run-dir.js'
-import { LOCK_FILE, RunLockedError, acquireRunLock, isAlive } from '../run/run-lock.js'
+import { LOCK_FILE, RunLockedError, acquireRunLock, readLockOwner } from '../run/run-lock.js'
 import { formatPoint } from './grid.js'
 import { runTasksLocally } from './local-executor.js'
 import { LOGS_DIR, TASKS_DIR, isSweepDir, pointsLabel, readManifest, taskDir, taskStatus, writeManifest, type SweepManifest, type SweepTask } from './manifest.js'
@@ -132,18 +132,12 @@ function tasksToRun(dir: string, manifest: SweepManifest, executor: SweepExecuto
 }
 
 function clearForeignLock(dir: string, log: (line: string) => void): void {
-  const file = path.join(dir, LOCK_FILE)
-  if (!existsSync(file)) return
-  let owner: { pid?: unknown; hostname?: unknown }
-  try {
-    owner = JSON.parse(readFileSync(file, 'utf8')) as typeof owner
-  } catch {
-    return // unreadable: the run refuses it with a message naming the file
-  }
-  // On this host the run itself takes over a dead owner's lock (and refuses a live one).
-  if (owner.hostname === hostname()) return
-  unlinkSync(file)
-  log(`removed the stale lock of ${dir} (pid ${String(owner.pid)} on ${String(owner.hostname)}; no job of this sweep is queued)`)
+  const owner = readLockOwner(dir)
+  // Free or unreadable (the run refuses that naming the file); on this host the run itself takes over a dead owner's
+  // lock and refuses a live one.
+  if (owner === undefined || owner.hostname === hostname()) return
+  unlinkSync(path.join(dir, LOCK_FILE))
+  log(`removed the stale lock of ${dir} (pid ${owner.pid} on ${owner.hostname}; no job of this sweep is queued)`)
 }
 
 /** Submit the array job of `todo` and its collect job (afterany), record both, and optionally wait for them. */
@@ -177,16 +171,17 @@ async function submitToSlurm(dir: string, manifest: SweepManifest, todo: readonl
 /** Poll squeue until the jobs have left the queue, logging task counts as they change; 0 when every task is complete. */
 async function waitForJobs(dir: string, manifest: SweepManifest, jobIds: readonly string[], options: SweepOptions): Promise<number> {
   let last = ''
+  let complete: number
   for (;;) {
     const queued = queuedJobs(options.slurmRunner, jobIds)
-    const complete = manifest.tasks.filter((t) => taskStatus(dir, t).state === 'complete').length
+    // counted after asking the queue: once no job is queued, this count is final
+    complete = manifest.tasks.filter((t) => taskStatus(dir, t).state === 'complete').length
     const line = `${complete}/${manifest.tasks.length} tasks complete; ${queued.length} job${queued.length === 1 ? '' : 's'} in the queue`
     if (line !== last) options.err(line)
     last = line
     if (queued.length === 0) break
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 2000))
   }
-  const complete = manifest.tasks.filter((t) => taskStatus(dir, t).state === 'complete').length
   options.out(`report: ${path.join(dir, 'collected', 'report.md')}`)
   if (complete < manifest.tasks.length) {
     options.err(`${manifest.tasks.length - complete} task(s) did not complete (see the report's list and logs/); rerun the same command to submit them again`)
